@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests import workspace packages through their `source` export condition, so they run
+// against TypeScript sources without a build step.
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    testTimeout: 60_000,
+    pool: 'forks',
+  },
+});
