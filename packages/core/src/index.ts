@@ -1,3 +1,21 @@
+/**
+ * `@profundo/core`: tensors, reverse-mode autograd, the backend contract and registry,
+ * memory scopes, seeded randomness and the `nn` building blocks.
+ *
+ * @example
+ * ```ts
+ * import { registerBackend, setBackend, tensor } from '@profundo/core';
+ * import { createCpuBackend } from '@profundo/backend-cpu';
+ *
+ * registerBackend('cpu', createCpuBackend);
+ * await setBackend('cpu');
+ * const x = tensor([1, 2, 3], { requiresGrad: true });
+ * x.square().sum().backward();
+ * await x.grad!.data(); // [2, 4, 6]
+ * ```
+ *
+ * @packageDocumentation
+ */
 export type {
   Backend,
   BinaryOp,
@@ -10,3 +28,95 @@ export type {
   TypedArrayFor,
   UnaryOp,
 } from './backend/backend.js';
+export {
+  registerBackend,
+  removeBackend,
+  setBackend,
+  getBackend,
+  getBackendName,
+  listBackends,
+  type BackendFactory,
+} from './backend/registry.js';
+export {
+  ProfundoError,
+  ShapeError,
+  DTypeError,
+  ValueError,
+  DisposedError,
+  BackendError,
+  GradError,
+} from './errors.js';
+export { tidy, keep, dispose, memory, type MemoryInfo } from './memory.js';
+export { Generator, manualSeed, defaultGenerator } from './random.js';
+export { Tensor, type TensorLike } from './tensor.js';
+export { noGrad, isGradEnabled } from './autograd/graph.js';
+export { grad, valueAndGrad } from './autograd/functional.js';
+export {
+  tensor,
+  scalar,
+  zeros,
+  ones,
+  full,
+  arange,
+  rand,
+  randn,
+  zerosLike,
+  onesLike,
+  fullLike,
+  randLike,
+  randnLike,
+  type NestedArray,
+  type TensorOptions,
+  type RandomOptions,
+} from './ops/creation.js';
+export {
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  maximum,
+  minimum,
+  neg,
+  exp,
+  log,
+  sqrt,
+  square,
+  abs,
+  sign,
+  relu,
+  sigmoid,
+  tanh,
+  erf,
+  sin,
+  cos,
+  clamp,
+  where,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,
+} from './ops/elementwise.js';
+export { sum, mean, max, min, argmax } from './ops/reduce.js';
+export { matmul } from './ops/matmul.js';
+export {
+  reshape,
+  flatten,
+  permute,
+  transpose,
+  squeeze,
+  unsqueeze,
+  expand,
+  slice,
+  narrow,
+  pad,
+  cat,
+  stack,
+} from './ops/movement.js';
+export { gather, indexSelect } from './ops/indexing.js';
+export { softmax, logSoftmax, gelu } from './ops/activation.js';
+export { cast } from './ops/cast.js';
+export { sizeOf } from './shape.js';
+export * as nn from './nn/index.js';

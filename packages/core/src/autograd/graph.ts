@@ -1,0 +1,54 @@
+/**
+ * The autograd graph: each differentiable op result remembers its inputs and how to map the
+ * gradient of its output to gradients of its inputs.
+ *
+ * @module
+ */
+import type { Tensor } from '../tensor.js';
+
+/** @internal One recorded op. `backward` returns one gradient (or null) per input. */
+export interface GradNode {
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  readonly backward: (grad: Tensor) => readonly (Tensor | null)[];
+}
+
+let gradEnabled = true;
+
+/** Whether ops currently record the graph (false inside {@link noGrad}). */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/**
+ * Runs `fn` without recording the autograd graph: results never require grad. Use it for
+ * evaluation and for parameter updates.
+ *
+ * @example
+ * ```ts
+ * const logits = noGrad(() => model.forward(x));
+ * ```
+ */
+export function noGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** @internal Attaches a node to `out` when recording is on and some input requires grad. */
+export function record(
+  out: Tensor,
+  op: string,
+  inputs: readonly Tensor[],
+  backward: (grad: Tensor) => readonly (Tensor | null)[],
+): Tensor {
+  if (gradEnabled && out.dtype === 'float32' && inputs.some((t) => t.requiresGrad)) {
+    out.requiresGrad = true;
+    out._node = { op, inputs, backward };
+  }
+  return out;
+}

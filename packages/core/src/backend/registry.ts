@@ -1,0 +1,104 @@
+/**
+ * The backend registry: backends register a factory under a name; one of them is current and
+ * runs every op. Nothing registers itself on import.
+ *
+ * @module
+ */
+import { BackendError } from '../errors.js';
+import type { Backend } from './backend.js';
+
+/** Makes a backend; may be async (GPU backends compile and probe devices). */
+export type BackendFactory = () => Backend | Promise<Backend>;
+
+interface Entry {
+  factory: BackendFactory;
+  priority: number;
+  instance: Backend | null;
+}
+
+const entries = new Map<string, Entry>();
+let current: { name: string; backend: Backend } | null = null;
+
+/**
+ * Registers a backend factory under `name`. When no backend was chosen with
+ * {@link setBackend}, the first op initializes the registered backend of highest priority
+ * (its factory must then be synchronous).
+ *
+ * @example
+ * ```ts
+ * import { createCpuBackend } from '@profundo/backend-cpu';
+ * registerBackend('cpu', createCpuBackend, { priority: 1 });
+ * ```
+ */
+export function registerBackend(
+  name: string,
+  factory: BackendFactory,
+  options: { priority?: number } = {},
+): void {
+  if (entries.has(name)) {
+    throw new BackendError('registerBackend', `a backend named '${name}' is already registered`);
+  }
+  entries.set(name, { factory, priority: options.priority ?? 0, instance: null });
+}
+
+/** Removes a registered backend (and stops using it if it is current). */
+export function removeBackend(name: string): void {
+  entries.delete(name);
+  if (current?.name === name) current = null;
+}
+
+/** Names of the registered backends, highest priority first. */
+export function listBackends(): string[] {
+  return [...entries.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([n]) => n);
+}
+
+/**
+ * Makes `name` the current backend, initializing it on first use. New tensors live there.
+ *
+ * @example
+ * ```ts
+ * await setBackend('cpu');
+ * ```
+ */
+export async function setBackend(name: string): Promise<Backend> {
+  const entry = lookup('setBackend', name);
+  entry.instance ??= await entry.factory();
+  current = { name, backend: entry.instance };
+  return entry.instance;
+}
+
+/** The current backend; initializes the highest-priority one if none was chosen yet. */
+export function getBackend(): Backend {
+  if (current) return current.backend;
+  const [best] = listBackends();
+  if (best === undefined) {
+    throw new BackendError(
+      'getBackend',
+      "no backend is registered; import and register one, e.g. registerBackend('cpu', createCpuBackend)",
+    );
+  }
+  const entry = lookup('getBackend', best);
+  if (!entry.instance) {
+    const made = entry.factory();
+    if (made instanceof Promise) {
+      throw new BackendError('getBackend', `backend '${best}' initializes asynchronously; call await setBackend('${best}') first`);
+    }
+    entry.instance = made;
+  }
+  current = { name: best, backend: entry.instance };
+  return entry.instance;
+}
+
+/** The name of the current backend, or `null` when none was initialized yet. */
+export function getBackendName(): string | null {
+  return current?.name ?? null;
+}
+
+function lookup(op: string, name: string): Entry {
+  const entry = entries.get(name);
+  if (!entry) {
+    const known = listBackends();
+    throw new BackendError(op, `no backend named '${name}' (registered: ${known.length ? known.join(', ') : 'none'})`);
+  }
+  return entry;
+}

@@ -1,0 +1,45 @@
+/**
+ * Typed errors. Every error names the op that rejected its input, so a failure deep in a model
+ * points at the call that received the bad value.
+ *
+ * @module
+ */
+
+/**
+ * Base class of every error Profundo throws on bad input.
+ *
+ * @example
+ * ```ts
+ * try { add(zeros([2, 3]), zeros([4])); }
+ * catch (e) { if (e instanceof ShapeError) console.log(e.op); } // 'add'
+ * ```
+ */
+export class ProfundoError extends Error {
+  /** The op or function that rejected its input. */
+  readonly op: string;
+
+  /** Creates an error whose message reads `op: message`. */
+  constructor(op: string, message: string) {
+    super(`${op}: ${message}`);
+    this.op = op;
+    this.name = new.target.name;
+  }
+}
+
+/** Shapes that do not fit the op: mismatched, not broadcastable, wrong rank, bad axis. */
+export class ShapeError extends ProfundoError {}
+
+/** A dtype the op does not accept, or operands whose dtypes differ. */
+export class DTypeError extends ProfundoError {}
+
+/** A value out of the op's domain: a bad option, an index out of range, malformed data. */
+export class ValueError extends ProfundoError {}
+
+/** Use of a tensor after `dispose()` (directly or by the `tidy` that owned it). */
+export class DisposedError extends ProfundoError {}
+
+/** No backend available, an unknown backend name, or tensors from two different backends. */
+export class BackendError extends ProfundoError {}
+
+/** Misuse of autograd, e.g. `backward()` on a non-scalar without a gradient. */
+export class GradError extends ProfundoError {}

@@ -1,0 +1,50 @@
+/**
+ * Dropout: zeroing random activations during training, a regularizer against overfitting.
+ *
+ * @module
+ */
+import { ValueError } from '../errors.js';
+import { rand } from '../ops/creation.js';
+import { cast } from '../ops/cast.js';
+import { lt, mul } from '../ops/elementwise.js';
+import type { Generator } from '../random.js';
+import type { Tensor } from '../tensor.js';
+import { Module } from './module.js';
+
+/**
+ * Inverted dropout: in training, zeroes each element with probability `p` and scales the rest
+ * by `1 / (1 - p)`, so evaluation needs no rescaling. The mask comes from the seeded generator.
+ *
+ * @example
+ * ```ts
+ * const y = dropout(x, 0.5, model.training);
+ * ```
+ */
+export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generator): Tensor {
+  if (!(p >= 0 && p <= 1)) throw new ValueError('dropout', `p must be in [0, 1], got ${p}`);
+  if (!training || p === 0) return x;
+  if (p === 1) return mul(x, 0);
+  const keepMask = cast(lt(rand(x.shape, { generator }), 1 - p), 'float32');
+  return mul(x, mul(keepMask, 1 / (1 - p)));
+}
+
+/**
+ * Dropout as a module: active in `train()` mode, the identity in `eval()` mode.
+ *
+ * @example
+ * ```ts
+ * const mlp = new Sequential(new Linear(784, 512), new ReLU(), new Dropout(0.2), new Linear(512, 10));
+ * ```
+ */
+export class Dropout extends Module {
+  /** @param p probability of zeroing an element. */
+  constructor(readonly p = 0.5) {
+    super();
+    if (!(p >= 0 && p <= 1)) throw new ValueError('Dropout', `p must be in [0, 1], got ${p}`);
+  }
+
+  /** Applies dropout when training. */
+  forward(x: Tensor): Tensor {
+    return dropout(x, this.p, this.training);
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Weight initializers (Glorot/Xavier, He/Kaiming, uniform, normal). Each fills a tensor in
+ * place from the seeded generator and returns it.
+ *
+ * @module
+ */
+import { ShapeError, ValueError } from '../errors.js';
+import { noGrad } from '../autograd/graph.js';
+import { full, rand, randn } from '../ops/creation.js';
+import type { Tensor } from '../tensor.js';
+
+/** Fan-in and fan-out as PyTorch computes them: `[out, in, ...receptive field]`. */
+export function fans(t: Tensor): { fanIn: number; fanOut: number } {
+  if (t.rank < 2) throw new ShapeError('fans', `needs a tensor of rank >= 2, got [${t.shape}]`);
+  const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
+  return { fanIn: t.shape[1]! * receptive, fanOut: t.shape[0]! * receptive };
+}
+
+/** Nonlinearities with a recommended gain. */
+export type Nonlinearity = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu';
+
+/** The recommended gain for a nonlinearity (PyTorch's `calculate_gain`). */
+export function calculateGain(nonlinearity: Nonlinearity, negativeSlope = 0.01): number {
+  switch (nonlinearity) {
+    case 'linear':
+    case 'sigmoid':
+      return 1;
+    case 'tanh':
+      return 5 / 3;
+    case 'relu':
+      return Math.SQRT2;
+    case 'leaky_relu':
+      return Math.sqrt(2 / (1 + negativeSlope * negativeSlope));
+    default:
+      throw new ValueError('calculateGain', `unknown nonlinearity '${String(nonlinearity)}'`);
+  }
+}
+
+function fill(t: Tensor, make: () => Tensor): Tensor {
+  noGrad(() => {
+    const v = make();
+    t.assign(v);
+    v.dispose();
+  });
+  return t;
+}
+
+/** Fills `t` with samples from U(low, high). */
+export function uniform(t: Tensor, low = 0, high = 1): Tensor {
+  return fill(t, () => rand(t.shape, { low, high }));
+}
+
+/** Fills `t` with samples from N(mean, std²). */
+export function normal(t: Tensor, mean = 0, std = 1): Tensor {
+  return fill(t, () => randn(t.shape, { mean, std }));
+}
+
+/** Fills `t` with `value`. */
+export function constant(t: Tensor, value: number): Tensor {
+  return fill(t, () => full(t.shape, value));
+}
+
+/**
+ * Glorot/Xavier uniform: U(-a, a) with `a = gain · √(6 / (fanIn + fanOut))`.
+ *
+ * @example
+ * ```ts
+ * xavierUniform(linear.weight);
+ * ```
+ */
+export function xavierUniform(t: Tensor, gain = 1): Tensor {
+  const { fanIn, fanOut } = fans(t);
+  const a = gain * Math.sqrt(6 / (fanIn + fanOut));
+  return uniform(t, -a, a);
+}
+
+/** Glorot/Xavier normal: N(0, std²) with `std = gain · √(2 / (fanIn + fanOut))`. */
+export function xavierNormal(t: Tensor, gain = 1): Tensor {
+  const { fanIn, fanOut } = fans(t);
+  return normal(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
+}
+
+/** Options of the Kaiming initializers. */
+export interface KaimingOptions {
+  /** Negative slope of a leaky ReLU (PyTorch's `a`); 0 by default. */
+  a?: number;
+  /** Preserve the variance of the forward (`fanIn`, default) or backward (`fanOut`) pass. */
+  mode?: 'fanIn' | 'fanOut';
+  /** The nonlinearity that follows; `leaky_relu` by default, as in PyTorch. */
+  nonlinearity?: Nonlinearity;
+}
+
+function kaimingStd(t: Tensor, o: KaimingOptions): number {
+  const f = fans(t);
+  const fan = (o.mode ?? 'fanIn') === 'fanIn' ? f.fanIn : f.fanOut;
+  return calculateGain(o.nonlinearity ?? 'leaky_relu', o.a ?? 0) / Math.sqrt(fan);
+}
+
+/**
+ * He/Kaiming uniform: U(-b, b) with `b = gain · √(3 / fan)`.
+ *
+ * @example
+ * ```ts
+ * kaimingUniform(conv.weight, { nonlinearity: 'relu' });
+ * ```
+ */
+export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor {
+  const b = Math.sqrt(3) * kaimingStd(t, options);
+  return uniform(t, -b, b);
+}
+
+/** He/Kaiming normal: N(0, std²) with `std = gain / √fan`. */
+export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
+  return normal(t, 0, kaimingStd(t, options));
+}

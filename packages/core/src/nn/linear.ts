@@ -1,0 +1,56 @@
+/**
+ * The fully connected layer.
+ *
+ * @module
+ */
+import { ShapeError } from '../errors.js';
+import { zeros } from '../ops/creation.js';
+import { matmul3 } from '../ops/matmul.js';
+import { add } from '../ops/elementwise.js';
+import { reshape } from '../ops/movement.js';
+import type { Tensor } from '../tensor.js';
+import { uniform } from './init.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+
+/**
+ * `y = x Wᵀ + b` over the last dim, with PyTorch's `[out, in]` weight layout and its default
+ * init: both W and b from U(-1/√in, 1/√in).
+ *
+ * @example
+ * ```ts
+ * const fc = new Linear(784, 10);
+ * fc.forward(zeros([32, 784])).shape; // [32, 10]
+ * ```
+ */
+export class Linear extends Module {
+  /** Weight, shape `[outFeatures, inFeatures]`. */
+  readonly weight: Parameter;
+  /** Bias, shape `[outFeatures]`, or null without bias. */
+  readonly bias: Parameter | null;
+
+  /** Creates the layer with freshly initialized parameters. */
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: { bias?: boolean } = {},
+  ) {
+    super();
+    const bound = 1 / Math.sqrt(inFeatures);
+    this.weight = new Parameter(uniform(zeros([outFeatures, inFeatures]), -bound, bound));
+    this.bias = options.bias === false ? null : new Parameter(uniform(zeros([outFeatures]), -bound, bound));
+  }
+
+  /** Applies the layer to `x` of shape `[..., inFeatures]`. */
+  forward(x: Tensor): Tensor {
+    if (x.rank === 0 || x.shape[x.rank - 1] !== this.inFeatures) {
+      throw new ShapeError('Linear', `expected input [..., ${this.inFeatures}], got [${x.shape}]`);
+    }
+    const lead = x.shape.slice(0, -1);
+    const rows = lead.reduce((a, b) => a * b, 1);
+    const w = reshape(this.weight, [1, this.outFeatures, this.inFeatures]);
+    let y = reshape(matmul3(reshape(x, [1, rows, this.inFeatures]), w, false, true), [...lead, this.outFeatures]);
+    if (this.bias) y = add(y, this.bias);
+    return y;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Loss functions, PyTorch's names and reductions.
+ *
+ * @module
+ */
+import { DTypeError, ShapeError, ValueError } from '../errors.js';
+import { logSoftmax } from '../ops/activation.js';
+import { add, clamp, log, mul, neg, sub } from '../ops/elementwise.js';
+import { gather } from '../ops/indexing.js';
+import { reshape } from '../ops/movement.js';
+import { mean, sum } from '../ops/reduce.js';
+import { shapesEqual } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+
+/** How per-element losses combine: averaged (default), summed, or returned as they are. */
+export type Reduction = 'mean' | 'sum' | 'none';
+
+function reduce(op: string, loss: Tensor, reduction: Reduction): Tensor {
+  if (reduction === 'mean') return mean(loss);
+  if (reduction === 'sum') return sum(loss);
+  if (reduction === 'none') return loss;
+  throw new ValueError(op, `reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
+}
+
+/**
+ * Negative log-likelihood of int32 class labels `target` `[N]` under log-probabilities
+ * `input` `[N, C]`.
+ */
+export function nllLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  checkClassification('nllLoss', input, target);
+  const picked = reshape(gather(input, 1, reshape(target, [target.size, 1])), [target.size]);
+  return reduce('nllLoss', neg(picked), options.reduction ?? 'mean');
+}
+
+/**
+ * Cross-entropy of int32 class labels `target` `[N]` against unnormalized scores `logits`
+ * `[N, C]`: `nllLoss(logSoftmax(logits), target)`, computed stably.
+ *
+ * @example
+ * ```ts
+ * const loss = crossEntropy(model.forward(x), labels); // labels: int32 [N]
+ * loss.backward();
+ * ```
+ */
+export function crossEntropy(logits: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  checkClassification('crossEntropy', logits, target);
+  return nllLoss(logSoftmax(logits, 1), target, options);
+}
+
+function checkClassification(op: string, input: Tensor, target: Tensor): void {
+  if (input.dtype !== 'float32') throw new DTypeError(op, `input must be float32 scores, got ${input.dtype}`);
+  if (target.dtype !== 'int32') {
+    throw new DTypeError(op, `target must be int32 class indices, got ${target.dtype}; for probabilities use binaryCrossEntropy or mseLoss`);
+  }
+  if (input.rank !== 2 || target.rank !== 1 || target.shape[0] !== input.shape[0]) {
+    throw new ShapeError(op, `needs input [N, C] and target [N], got [${input.shape}] and [${target.shape}]`);
+  }
+}
+
+function checkSame(op: string, input: Tensor, target: Tensor): void {
+  if (!shapesEqual(input.shape, target.shape)) {
+    throw new ShapeError(op, `input [${input.shape}] and target [${target.shape}] must have the same shape`);
+  }
+  if (input.dtype !== 'float32' || target.dtype !== 'float32') {
+    throw new DTypeError(op, `input and target must be float32, got ${input.dtype} and ${target.dtype}`);
+  }
+}
+
+/**
+ * Mean squared error `(input - target)²` (same shapes; no broadcasting).
+ *
+ * @example
+ * ```ts
+ * mseLoss(prediction, target);
+ * ```
+ */
+export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  checkSame('mseLoss', input, target);
+  const d = sub(input, target);
+  return reduce('mseLoss', mul(d, d), options.reduction ?? 'mean');
+}
+
+/**
+ * Binary cross-entropy of probabilities `input` in [0, 1] against targets in [0, 1]:
+ * `-(t·log p + (1 - t)·log(1 - p))`, with each log clamped at -100 as in PyTorch.
+ */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  checkSame('binaryCrossEntropy', input, target);
+  const logP = clamp(log(input), -100);
+  const log1mP = clamp(log(sub(1, input)), -100);
+  const loss = neg(add(mul(target, logP), mul(sub(1, target), log1mP)));
+  return reduce('binaryCrossEntropy', loss, options.reduction ?? 'mean');
+}

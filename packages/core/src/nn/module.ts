@@ -1,0 +1,154 @@
+/**
+ * `Module`: the base of every layer and model, with PyTorch's traversal and state API.
+ *
+ * @module
+ */
+import { ShapeError, ValueError } from '../errors.js';
+import { keep } from '../memory.js';
+import type { Tensor } from '../tensor.js';
+import { Tensor as TensorClass } from '../tensor.js';
+import { Parameter } from './parameter.js';
+
+/**
+ * Base class of layers and models. Parameters, buffers and sub-modules are found by walking
+ * the instance's own properties in definition order (arrays too), so names follow PyTorch:
+ * `features.0.weight`.
+ *
+ * @example
+ * ```ts
+ * class MLP extends Module {
+ *   fc1 = new Linear(784, 128);
+ *   fc2 = new Linear(128, 10);
+ *   forward(x: Tensor) { return this.fc2.forward(this.fc1.forward(x).relu()); }
+ * }
+ * const model = new MLP();
+ * model.namedParameters().map(([n]) => n); // ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
+ * ```
+ */
+export abstract class Module {
+  /** Whether the module is in training mode (affects Dropout, BatchNorm). */
+  training = true;
+  private readonly bufferNames = new Set<string>();
+
+  /** Computes the module's output. */
+  abstract forward(...inputs: Tensor[]): Tensor;
+
+  /** Direct sub-modules with their names. */
+  namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    for (const [key, value] of Object.entries(this)) {
+      if (value instanceof Module) out.push([key, value]);
+      else if (Array.isArray(value)) value.forEach((v, i) => v instanceof Module && out.push([`${key}.${i}`, v]));
+    }
+    return out;
+  }
+
+  /** This module and every descendant, with dotted names (`''` for this one). */
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [name, child] of this.namedChildren()) out.push(...child.namedModules(join(prefix, name)));
+    return out;
+  }
+
+  /** Every parameter of this module and its descendants, with dotted names. */
+  namedParameters(prefix = ''): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    const seen = new Set<Parameter>();
+    for (const [mname, m] of this.namedModules(prefix)) {
+      for (const [key, value] of Object.entries(m)) {
+        const add = (name: string, p: unknown): void => {
+          if (p instanceof Parameter && !seen.has(p)) {
+            seen.add(p);
+            out.push([join(mname, name), p]);
+          }
+        };
+        if (Array.isArray(value)) value.forEach((v, i) => add(`${key}.${i}`, v));
+        else add(key, value);
+      }
+    }
+    return out;
+  }
+
+  /** Every parameter, in the order of {@link Module.namedParameters}. */
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /**
+   * Declares a non-learned tensor (e.g. running statistics) that belongs in the state dict.
+   * It is kept out of `tidy` and stored as a property under `name`.
+   */
+  protected registerBuffer(name: string, value: Tensor): void {
+    this.bufferNames.add(name);
+    (this as unknown as Record<string, Tensor>)[name] = keep(value);
+  }
+
+  /** Every buffer of this module and its descendants, with dotted names. */
+  namedBuffers(prefix = ''): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [mname, m] of this.namedModules(prefix)) {
+      for (const name of m.bufferNames) {
+        out.push([join(mname, name), (m as unknown as Record<string, Tensor>)[name]!]);
+      }
+    }
+    return out;
+  }
+
+  /** Sets training mode here and in every descendant. */
+  train(mode = true): this {
+    for (const [, m] of this.namedModules()) m.training = mode;
+    return this;
+  }
+
+  /** Sets evaluation mode (`train(false)`). */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Disposes and clears the gradient of every parameter. */
+  zeroGrad(): void {
+    for (const p of this.parameters()) {
+      p.grad?.dispose();
+      p.grad = null;
+    }
+  }
+
+  /**
+   * Parameters and buffers by dotted name (the live tensors, not copies), the layout
+   * PyTorch's `state_dict()` has.
+   */
+  stateDict(): Record<string, Tensor> {
+    return Object.fromEntries([...this.namedParameters(), ...this.namedBuffers()]);
+  }
+
+  /**
+   * Copies values into parameters and buffers by name. Shapes must match; with `strict`
+   * (default) the names must match exactly too.
+   */
+  loadStateDict(state: Record<string, Tensor>, options: { strict?: boolean } = {}): void {
+    const strict = options.strict ?? true;
+    const own = new Map<string, Tensor>([...this.namedParameters(), ...this.namedBuffers()]);
+    if (strict) {
+      const missing = [...own.keys()].filter((k) => !(k in state));
+      const unexpected = Object.keys(state).filter((k) => !own.has(k));
+      if (missing.length || unexpected.length) {
+        throw new ValueError('loadStateDict', `missing keys [${missing.join(', ')}], unexpected keys [${unexpected.join(', ')}]`);
+      }
+    }
+    for (const [name, value] of Object.entries(state)) {
+      const target = own.get(name);
+      if (!target) continue;
+      if (!(value instanceof TensorClass) || value.dtype !== target.dtype || value.shape.join() !== target.shape.join()) {
+        throw new ShapeError(
+          'loadStateDict',
+          `'${name}' needs ${target.dtype} [${target.shape}], got ${value instanceof TensorClass ? `${value.dtype} [${value.shape}]` : typeof value}`,
+        );
+      }
+    }
+    for (const [name, value] of Object.entries(state)) own.get(name)?.assign(value);
+  }
+}
+
+function join(prefix: string, name: string): string {
+  return prefix ? `${prefix}.${name}` : name;
+}

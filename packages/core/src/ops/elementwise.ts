@@ -1,0 +1,234 @@
+/**
+ * Element-wise ops with NumPy broadcasting, each with its backward rule beside it.
+ *
+ * @module
+ */
+import type { BinaryOp, DType, UnaryOp } from '../backend/backend.js';
+import { DTypeError } from '../errors.js';
+import { broadcastShapes } from '../shape.js';
+import { fromArray, type Tensor, type TensorLike } from '../tensor.js';
+import { expectDType, runKernel } from './run.js';
+import { sumTo } from './reduce.js';
+import { cast } from './cast.js';
+
+/** @internal Turns numbers into scalars matching the tensor operand; checks dtypes agree. */
+export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  if (typeof a === 'number' && typeof b === 'number') {
+    throw new DTypeError(op, 'needs at least one tensor operand, got two numbers');
+  }
+  const x = typeof a === 'number' ? scalarLike(op, a, b as Tensor) : a;
+  const y = typeof b === 'number' ? scalarLike(op, b, a as Tensor) : b;
+  if (x.dtype !== y.dtype) {
+    throw new DTypeError(op, `operands have different dtypes (${x.dtype} and ${y.dtype}); cast one explicitly`);
+  }
+  return [x, y];
+}
+
+function scalarLike(op: string, value: number, like: Tensor): Tensor {
+  const dtype: DType = like.dtype;
+  if (dtype !== 'float32' && !Number.isInteger(value)) {
+    throw new DTypeError(op, `number ${value} cannot be combined with a ${dtype} tensor without a cast`);
+  }
+  const values = dtype === 'float32' ? new Float32Array([value]) : dtype === 'int32' ? new Int32Array([value]) : new Uint8Array([value ? 1 : 0]);
+  return fromArray(values, [], dtype, like.backend(op));
+}
+
+/** @internal Runs a broadcasting binary kernel. */
+export function binary(
+  op: BinaryOp,
+  a: TensorLike,
+  b: TensorLike,
+  backward?: (g: Tensor, x: Tensor, y: Tensor, out: Tensor) => [Tensor | null, Tensor | null],
+): Tensor {
+  const [x, y] = operands(op, a, b);
+  const shape = broadcastShapes(op, x.shape, y.shape);
+  const isComparison = op === 'eq' || op === 'ne' || op === 'lt' || op === 'le' || op === 'gt' || op === 'ge';
+  const out: Tensor = runKernel(
+    op,
+    [x, y],
+    shape,
+    isComparison ? 'bool' : x.dtype,
+    (be, [xi, yi]) => be.binary(op, xi!, yi!, shape),
+    backward && ((g) => backward(g, x, y, out)),
+  );
+  return out;
+}
+
+/** @internal Runs a unary kernel on float32 (or on the dtypes listed). */
+export function unary(
+  op: UnaryOp,
+  x: Tensor,
+  backward?: (g: Tensor, out: Tensor) => Tensor,
+  dtypes: readonly DType[] = ['float32'],
+): Tensor {
+  expectDType(op, x, dtypes);
+  const out: Tensor = runKernel(op, [x], x.shape, x.dtype, (be, [xi]) => be.unary(op, xi!), backward && ((g) => [backward(g, out)]));
+  return out;
+}
+
+/** A float 0/1 mask from a bool tensor. */
+function mask(b: Tensor): Tensor {
+  return cast(b, 'float32');
+}
+
+/**
+ * `a + b` with broadcasting.
+ *
+ * @example
+ * ```ts
+ * add(tensor([[1], [2]]), tensor([10, 20])); // [[11, 21], [12, 22]]
+ * ```
+ */
+export function add(a: TensorLike, b: TensorLike): Tensor {
+  return binary('add', a, b, (g, x, y) => [sumTo(g, x.shape), sumTo(g, y.shape)]);
+}
+
+/** `a - b` with broadcasting. */
+export function sub(a: TensorLike, b: TensorLike): Tensor {
+  return binary('sub', a, b, (g, x, y) => [sumTo(g, x.shape), sumTo(neg(g), y.shape)]);
+}
+
+/** `a * b` with broadcasting. */
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  return binary('mul', a, b, (g, x, y) => [sumTo(mul(g, y), x.shape), sumTo(mul(g, x), y.shape)]);
+}
+
+/** `a / b` with broadcasting (int32 division truncates toward zero). */
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  return binary('div', a, b, (g, x, y, out) => [
+    sumTo(div(g, y), x.shape),
+    sumTo(neg(div(mul(g, out), y)), y.shape),
+  ]);
+}
+
+/**
+ * `a ** b` with broadcasting. The gradient with respect to `b` uses `log(a)` where `a > 0`
+ * and 0 elsewhere, as TensorFlow.js does.
+ */
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  return binary('pow', a, b, (g, x, y, out) => {
+    const gx = sumTo(mul(g, mul(y, pow(x, sub(y, 1)))), x.shape);
+    const logx = mul(log(maximum(x, Number.MIN_VALUE)), mask(gt(x, 0)));
+    const gy = y.requiresGrad ? sumTo(mul(g, mul(out, logx)), y.shape) : null;
+    return [gx, gy];
+  });
+}
+
+/** Element-wise maximum; at ties the gradient goes to `a`. */
+export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  return binary('maximum', a, b, (g, x, y) => [sumTo(mul(g, mask(ge(x, y))), x.shape), sumTo(mul(g, mask(lt(x, y))), y.shape)]);
+}
+
+/** Element-wise minimum; at ties the gradient goes to `a`. */
+export function minimum(a: TensorLike, b: TensorLike): Tensor {
+  return binary('minimum', a, b, (g, x, y) => [sumTo(mul(g, mask(le(x, y))), x.shape), sumTo(mul(g, mask(gt(x, y))), y.shape)]);
+}
+
+/** `a == b` element-wise, as bool. */
+export function eq(a: TensorLike, b: TensorLike): Tensor { return binary('eq', a, b); }
+/** `a != b` element-wise, as bool. */
+export function ne(a: TensorLike, b: TensorLike): Tensor { return binary('ne', a, b); }
+/** `a < b` element-wise, as bool. */
+export function lt(a: TensorLike, b: TensorLike): Tensor { return binary('lt', a, b); }
+/** `a <= b` element-wise, as bool. */
+export function le(a: TensorLike, b: TensorLike): Tensor { return binary('le', a, b); }
+/** `a > b` element-wise, as bool. */
+export function gt(a: TensorLike, b: TensorLike): Tensor { return binary('gt', a, b); }
+/** `a >= b` element-wise, as bool. */
+export function ge(a: TensorLike, b: TensorLike): Tensor { return binary('ge', a, b); }
+
+/** `-x`. */
+export function neg(x: Tensor): Tensor {
+  return unary('neg', x, (g) => neg(g), ['float32', 'int32']);
+}
+
+/** `e ** x`. */
+export function exp(x: Tensor): Tensor {
+  return unary('exp', x, (g, out) => mul(g, out));
+}
+
+/** Natural logarithm. */
+export function log(x: Tensor): Tensor {
+  return unary('log', x, (g) => div(g, x));
+}
+
+/** Square root. */
+export function sqrt(x: Tensor): Tensor {
+  return unary('sqrt', x, (g, out) => div(g, mul(out, 2)));
+}
+
+/** `x * x`. */
+export function square(x: Tensor): Tensor {
+  return mul(x, x);
+}
+
+/** Absolute value (gradient 0 at 0). */
+export function abs(x: Tensor): Tensor {
+  return unary('abs', x, (g) => mul(g, sign(x)), ['float32', 'int32']);
+}
+
+/** -1, 0 or 1 by the sign of each element (gradient 0). */
+export function sign(x: Tensor): Tensor {
+  return unary('sign', x, (g) => mul(g, 0), ['float32', 'int32']);
+}
+
+/** `max(x, 0)` (gradient 0 at 0). */
+export function relu(x: Tensor): Tensor {
+  return unary('relu', x, (g) => mul(g, mask(gt(x, 0))), ['float32', 'int32']);
+}
+
+/** Logistic sigmoid `1 / (1 + e^-x)`. */
+export function sigmoid(x: Tensor): Tensor {
+  return unary('sigmoid', x, (g, out) => mul(g, mul(out, sub(1, out))));
+}
+
+/** Hyperbolic tangent. */
+export function tanh(x: Tensor): Tensor {
+  return unary('tanh', x, (g, out) => mul(g, sub(1, mul(out, out))));
+}
+
+/** The error function. */
+export function erf(x: Tensor): Tensor {
+  return unary('erf', x, (g) => mul(g, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))));
+}
+
+/** Sine. */
+export function sin(x: Tensor): Tensor {
+  return unary('sin', x, (g) => mul(g, cos(x)));
+}
+
+/** Cosine. */
+export function cos(x: Tensor): Tensor {
+  return unary('cos', x, (g) => neg(mul(g, sin(x))));
+}
+
+/**
+ * Clamps every element into `[min, max]`; either bound may be omitted. The gradient passes
+ * where the input is within the bounds (inclusive).
+ *
+ * @example
+ * ```ts
+ * clamp(tensor([-2, 0.5, 3]), 0, 1); // [0, 0.5, 1]
+ * ```
+ */
+export function clamp(x: Tensor, min?: number, max?: number): Tensor {
+  let y = x;
+  if (min !== undefined) y = maximum(y, min);
+  if (max !== undefined) y = minimum(y, max);
+  return y;
+}
+
+/** `cond ? a : b` element-wise with broadcasting; `cond` is bool. */
+export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  expectDType('where', cond, ['bool'], 'condition');
+  const [x, y] = operands('where', a, b);
+  const shape = broadcastShapes('where', cond.shape, x.shape, y.shape);
+  return runKernel(
+    'where',
+    [cond, x, y],
+    shape,
+    x.dtype,
+    (be, [c, xi, yi]) => be.where(c!, xi!, yi!, shape),
+    (g) => [null, sumTo(mul(g, mask(cond)), x.shape), sumTo(mul(g, mask(eq(cond, 0))), y.shape)],
+  );
+}

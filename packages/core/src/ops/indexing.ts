@@ -1,0 +1,79 @@
+/**
+ * Indexing by integer tensors: `gather`, its adjoint `scatterAdd`, and `indexSelect`.
+ *
+ * @module
+ */
+import type { Tensor } from '../tensor.js';
+import { ShapeError, ValueError } from '../errors.js';
+import { normalizeAxis } from '../shape.js';
+import { expand, reshape } from './movement.js';
+import { expectDType, runKernel } from './run.js';
+
+/**
+ * Checks index values against `limit` where the backend can read synchronously (a bad index
+ * on a GPU would read garbage rather than fail, so the check is worth a read there too).
+ */
+function checkIndexValues(op: string, index: Tensor, limit: number, dim: number): void {
+  const be = index.backend(op);
+  if (!be.readSync || index.size === 0) return;
+  const values = be.readSync(index.info(op));
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < 0 || v >= limit) {
+      throw new ValueError(op, `index ${v} at position ${i} is out of range for dim ${dim} of size ${limit}`);
+    }
+  }
+}
+
+/**
+ * PyTorch's `gather`: along `dim`, picks `x`'s entry named by `index` (int32, same rank as
+ * `x`, other dims no larger than `x`'s). The result has `index`'s shape.
+ *
+ * @example
+ * ```ts
+ * const logp = tensor([[0.1, 0.9], [0.8, 0.2]]);
+ * gather(logp, 1, tensor([[1], [0]], { dtype: 'int32' })); // [[0.9], [0.8]]
+ * ```
+ */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  expectDType('gather', index, ['int32'], 'index');
+  const axis = normalizeAxis('gather', dim, x.rank);
+  if (index.rank !== x.rank || index.shape.some((d, i) => i !== axis && d > x.shape[i]!)) {
+    throw new ShapeError('gather', `index of shape [${index.shape}] does not fit input [${x.shape}] along dim ${dim}`);
+  }
+  checkIndexValues('gather', index, x.shape[axis]!, axis);
+  return runKernel('gather', [x, index], index.shape, x.dtype, (be, [xi, ii]) => be.gather(xi!, ii!, axis), (g) => [
+    scatterAdd(index, g, axis, x.shape),
+    null,
+  ]);
+}
+
+/**
+ * @internal Adds each `src` element into a zero tensor of `shape` at the position `index`
+ * names along `axis`: the adjoint of {@link gather}.
+ */
+export function scatterAdd(index: Tensor, src: Tensor, axis: number, shape: readonly number[]): Tensor {
+  expectDType('scatterAdd', src, ['float32'], 'src');
+  return runKernel('scatterAdd', [index, src], shape, 'float32', (be, [ii, si]) => be.scatterAdd(ii!, si!, axis, shape), (g) => [
+    null,
+    gather(g, axis, index),
+  ]);
+}
+
+/**
+ * Entries of `dim` picked by a 1-D int32 `index`, in that order (repeats allowed).
+ *
+ * @example
+ * ```ts
+ * indexSelect(tensor([[1, 2], [3, 4], [5, 6]]), 0, tensor([2, 0], { dtype: 'int32' }));
+ * // [[5, 6], [1, 2]]
+ * ```
+ */
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  expectDType('indexSelect', index, ['int32'], 'index');
+  if (index.rank !== 1) throw new ShapeError('indexSelect', `index must be 1-D, got shape [${index.shape}]`);
+  const axis = normalizeAxis('indexSelect', dim, x.rank);
+  const outShape = x.shape.map((d, i) => (i === axis ? index.size : d));
+  const aligned = reshape(index, x.shape.map((_, i) => (i === axis ? index.size : 1)));
+  return gather(x, axis, expand(aligned, outShape));
+}

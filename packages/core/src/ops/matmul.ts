@@ -1,0 +1,88 @@
+/**
+ * Matrix products with NumPy's `matmul` rules, on top of one batched kernel that can read
+ * either operand transposed (so backward never materializes a transpose).
+ *
+ * @module
+ */
+import { ShapeError } from '../errors.js';
+import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { expand, reshape, squeeze } from './movement.js';
+import { sum } from './reduce.js';
+import { expectDType, runKernel } from './run.js';
+
+/**
+ * Matrix product. 1-D operands are promoted to a row (left) or a column (right) and the
+ * added dim is removed; dims before the last two are batch dims and broadcast.
+ *
+ * @example
+ * ```ts
+ * matmul(ones([2, 3]), ones([3, 4])).shape;        // [2, 4]
+ * matmul(ones([5, 2, 3]), ones([3, 4])).shape;     // [5, 2, 4]
+ * matmul(ones([3]), ones([3])).shape;              // [] (dot product)
+ * ```
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  expectDType('matmul', a, ['float32'], 'first operand');
+  expectDType('matmul', b, ['float32'], 'second operand');
+  if (a.rank === 0 || b.rank === 0) {
+    throw new ShapeError('matmul', `needs operands of rank >= 1, got [${a.shape}] and [${b.shape}]`);
+  }
+  const a2 = a.rank === 1 ? reshape(a, [1, a.shape[0]!]) : a;
+  const b2 = b.rank === 1 ? reshape(b, [b.shape[0]!, 1]) : b;
+  const [m, k] = a2.shape.slice(-2) as [number, number];
+  const [k2, n] = b2.shape.slice(-2) as [number, number];
+  if (k !== k2) {
+    throw new ShapeError('matmul', `inner dims differ: [${a.shape}] @ [${b.shape}] (${k} vs ${k2})`);
+  }
+  const batchA = a2.shape.slice(0, -2);
+  const batchB = b2.shape.slice(0, -2);
+  const batch = broadcastShapes('matmul', batchA, batchB);
+  const out3 = matmul3(to3d(a2, batchA, batch, m, k), to3d(b2, batchB, batch, k, n), false, false);
+  let out = reshape(out3, [...batch, m, n]);
+  if (a.rank === 1) out = squeeze(out, -2);
+  if (b.rank === 1) out = squeeze(out, -1);
+  return out;
+}
+
+function to3d(x: Tensor, own: readonly number[], batch: readonly number[], r: number, c: number): Tensor {
+  if (sizeOf(own) === 1) return reshape(x, [1, r, c]);
+  const full = shapesEqual(own, batch) ? x : expand(x, [...batch, r, c]);
+  return reshape(full, [sizeOf(batch), r, c]);
+}
+
+/**
+ * @internal The batched kernel as a differentiable op: `op(a) @ op(b)` with `a`, `b` rank 3,
+ * batch sizes equal or 1, `op` a transpose of the last two dims when its flag is set.
+ */
+export function matmul3(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  const [ba, ra, ca] = a.shape as [number, number, number];
+  const [bb, rb, cb] = b.shape as [number, number, number];
+  const m = transA ? ca : ra;
+  const k = transA ? ra : ca;
+  const kb = transB ? cb : rb;
+  const n = transB ? rb : cb;
+  if (k !== kb || (ba !== bb && ba !== 1 && bb !== 1)) {
+    throw new ShapeError('matmul', `cannot multiply [${a.shape}]${transA ? 'ᵀ' : ''} by [${b.shape}]${transB ? 'ᵀ' : ''}`);
+  }
+  const batch = Math.max(ba, bb);
+  return runKernel(
+    'matmul',
+    [a, b],
+    [batch, m, n],
+    'float32',
+    (be, [ai, bi]) => be.matmul(ai!, bi!, transA, transB),
+    (g) => {
+      // d(op(a)) = g @ op(b)ᵀ and d(op(b)) = op(a)ᵀ @ g, rewritten with flags per case.
+      const gradA = (): Tensor =>
+        !transA ? matmul3(g, b, false, !transB) : transB ? matmul3(b, g, true, true) : matmul3(b, g, false, true);
+      const gradB = (): Tensor =>
+        !transB ? matmul3(a, g, !transA, false) : transA ? matmul3(g, a, true, true) : matmul3(g, a, true, false);
+      return [a.requiresGrad ? reduceBatch(gradA(), ba) : null, b.requiresGrad ? reduceBatch(gradB(), bb) : null];
+    },
+  );
+}
+
+function reduceBatch(g: Tensor, batch: number): Tensor {
+  return g.shape[0] === batch ? g : sum(g, 0, true);
+}

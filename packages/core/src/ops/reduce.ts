@@ -1,0 +1,120 @@
+/**
+ * Reductions over dims, with PyTorch's `dim` / `keepdim` conventions.
+ *
+ * @module
+ */
+import { ShapeError, ValueError } from '../errors.js';
+import { normalizeAxes, normalizeAxis, shapesEqual, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { cast } from './cast.js';
+import { eq, mul, div, neg } from './elementwise.js';
+import { expand, reshape } from './movement.js';
+import { expectDType, runKernel } from './run.js';
+
+function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
+  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
+function droppedShape(shape: readonly number[], axes: readonly number[]): number[] {
+  return shape.filter((_, i) => !axes.includes(i));
+}
+
+/**
+ * Sum over `dim` (a dim, a list of dims, or all when omitted). A bool tensor sums to int32.
+ *
+ * @example
+ * ```ts
+ * sum(tensor([[1, 2], [3, 4]]), 1);        // [3, 7]
+ * sum(tensor([[1, 2], [3, 4]]), 0, true);  // [[4, 6]]
+ * ```
+ */
+export function sum(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  if (x.dtype === 'bool') x = cast(x, 'int32');
+  const axes = normalizeAxes('sum', dim, x.rank);
+  const outShape = keepdim ? keptShape(x.shape, axes) : droppedShape(x.shape, axes);
+  if (axes.length === 0) return reshape(x, outShape);
+  const out = runKernel(
+    'sum',
+    [x],
+    droppedShape(x.shape, axes),
+    x.dtype,
+    (be, [xi]) => be.reduce('sum', xi!, axes),
+    (g) => [expand(reshape(g, keptShape(x.shape, axes)), x.shape)],
+  );
+  return keepdim ? reshape(out, outShape) : out;
+}
+
+/** Mean over `dim` (all dims when omitted) of a float32 tensor. */
+export function mean(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  expectDType('mean', x, ['float32']);
+  const axes = normalizeAxes('mean', dim, x.rank);
+  const count = sizeOf(axes.map((a) => x.shape[a]!));
+  return div(sum(x, axes, keepdim), count);
+}
+
+/**
+ * Maximum over `dim` (all dims when omitted). Returns values only; use {@link argmax} for
+ * indices. The gradient flows to every element equal to the maximum, as in TensorFlow.js.
+ */
+export function max(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  expectDType('max', x, ['float32', 'int32']);
+  const axes = normalizeAxes('max', dim, x.rank);
+  const outShape = keepdim ? keptShape(x.shape, axes) : droppedShape(x.shape, axes);
+  if (axes.length === 0) return reshape(x, outShape);
+  for (const a of axes) {
+    if (x.shape[a] === 0) throw new ValueError('max', `cannot reduce over dim ${a} of size 0 (shape [${x.shape}])`);
+  }
+  const out: Tensor = runKernel(
+    'max',
+    [x],
+    droppedShape(x.shape, axes),
+    x.dtype,
+    (be, [xi]) => be.reduce('max', xi!, axes),
+    (g) => {
+      const k = keptShape(x.shape, axes);
+      const hit = cast(eq(x, expand(reshape(out, k), x.shape)), 'float32');
+      return [mul(expand(reshape(g, k), x.shape), hit)];
+    },
+  );
+  return keepdim ? reshape(out, outShape) : out;
+}
+
+/** Minimum over `dim` (all dims when omitted). */
+export function min(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  expectDType('min', x, ['float32', 'int32']);
+  return neg(max(neg(x), dim, keepdim));
+}
+
+/**
+ * Index (int32) of the first maximum along `dim`, or in the flattened tensor when `dim` is
+ * omitted.
+ *
+ * @example
+ * ```ts
+ * argmax(tensor([[1, 9, 3], [7, 2, 8]]), 1); // [1, 2]
+ * ```
+ */
+export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
+  expectDType('argmax', x, ['float32', 'int32']);
+  if (dim === undefined) {
+    const flat = reshape(x, [x.size]);
+    const r = argmax(flat, 0);
+    return keepdim ? reshape(r, x.shape.map(() => 1)) : r;
+  }
+  const axis = normalizeAxis('argmax', dim, x.rank);
+  if (x.shape[axis] === 0) throw new ValueError('argmax', `cannot reduce over dim ${axis} of size 0`);
+  const out = runKernel('argmax', [x], droppedShape(x.shape, [axis]), 'int32', (be, [xi]) => be.argmax(xi!, axis));
+  return keepdim ? reshape(out, keptShape(x.shape, [axis])) : out;
+}
+
+/** @internal Sums a broadcast gradient back down to `shape` (the adjoint of broadcasting). */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (shapesEqual(g.shape, shape)) return g;
+  const lead = g.rank - shape.length;
+  if (lead < 0) throw new ShapeError('sumTo', `cannot reduce [${g.shape}] to [${shape}]`);
+  const axes: number[] = [];
+  for (let i = 0; i < g.rank; i++) {
+    if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
+  }
+  return reshape(sum(g, axes), shape);
+}

@@ -1,0 +1,44 @@
+/**
+ * The one path every op takes to a kernel: check the inputs are live and on one backend,
+ * run the kernel, wrap the result, record the backward rule.
+ *
+ * @module
+ */
+import type { Backend, DataHandle, DType, TensorInfo } from '../backend/backend.js';
+import { record } from '../autograd/graph.js';
+import { BackendError, DTypeError } from '../errors.js';
+import { wrapHandle, type Tensor } from '../tensor.js';
+
+/** @internal */
+export function runKernel(
+  op: string,
+  inputs: readonly Tensor[],
+  shape: readonly number[],
+  dtype: DType,
+  kernel: (backend: Backend, infos: TensorInfo[]) => DataHandle,
+  backward?: (grad: Tensor) => readonly (Tensor | null)[],
+): Tensor {
+  const infos = inputs.map((t) => t.info(op));
+  const backend = sameBackend(op, inputs);
+  const out = wrapHandle(backend, kernel(backend, infos), shape, dtype);
+  return backward ? record(out, op, inputs, backward) : out;
+}
+
+/** @internal The backend shared by all `inputs`; mixing backends is an error. */
+export function sameBackend(op: string, inputs: readonly Tensor[]): Backend {
+  const backend = inputs[0]!.backend(op);
+  for (const t of inputs) {
+    const b = t.backend(op);
+    if (b !== backend) {
+      throw new BackendError(op, `inputs live on different backends ('${backend.name}' and '${b.name}')`);
+    }
+  }
+  return backend;
+}
+
+/** @internal Throws unless `t` has one of `dtypes`. */
+export function expectDType(op: string, t: Tensor, dtypes: readonly DType[], what = 'input'): void {
+  if (!dtypes.includes(t.dtype)) {
+    throw new DTypeError(op, `${what} must be ${dtypes.join(' or ')}, got ${t.dtype}`);
+  }
+}

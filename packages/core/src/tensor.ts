@@ -1,0 +1,354 @@
+/**
+ * The Tensor: an n-dimensional array on a backend, with autograd bookkeeping.
+ *
+ * @module
+ */
+import type { Backend, DataArray, DataHandle, DType, TensorInfo } from './backend/backend.js';
+import { getBackend } from './backend/registry.js';
+import { DisposedError, GradError, ShapeError, DTypeError } from './errors.js';
+import { BYTES_PER_ELEMENT, Storage, escapeScopes, trackTensor, untrackTensor } from './memory.js';
+import { sizeOf } from './shape.js';
+import type { GradNode } from './autograd/graph.js';
+import { runBackward } from './autograd/backward.js';
+import * as ew from './ops/elementwise.js';
+import * as red from './ops/reduce.js';
+import * as mv from './ops/movement.js';
+import * as idx from './ops/indexing.js';
+import * as act from './ops/activation.js';
+import { matmul } from './ops/matmul.js';
+import { cast } from './ops/cast.js';
+
+/** A tensor or a plain number, which ops turn into a scalar of the other operand's dtype. */
+export type TensorLike = Tensor | number;
+
+let nextId = 0;
+
+/**
+ * An n-dimensional array of `float32`, `int32` or `bool` values living on a backend.
+ *
+ * Tensors are immutable: every op returns a new tensor. Ops that take a tensor with
+ * `requiresGrad` record how to differentiate themselves, and {@link Tensor.backward} fills
+ * the `grad` of every leaf that requires one.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const y = x.mul(x).sum();
+ * y.backward();
+ * await x.grad!.data(); // Float32Array [2, 4, 6, 8]
+ * ```
+ */
+export class Tensor {
+  /** Unique id, handy for debugging and maps. */
+  readonly id = nextId++;
+  /** Dimensions, outermost first (row-major). */
+  readonly shape: readonly number[];
+  /** Element type. */
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly size: number;
+  /** Whether gradients flow to (or through) this tensor. */
+  requiresGrad: boolean;
+  /** Gradient accumulated by `backward()` for a leaf that requires grad; `null` before. */
+  grad: Tensor | null = null;
+  /** @internal */
+  _storage: Storage | null;
+  /** @internal How this tensor was computed, when it is differentiable and not a leaf. */
+  _node: GradNode | null = null;
+
+  /** @internal Use {@link tensor} and the other creation functions instead. */
+  constructor(storage: Storage, shape: readonly number[], dtype: DType, requiresGrad = false) {
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    this.size = sizeOf(shape);
+    this.requiresGrad = requiresGrad;
+    this._storage = storage;
+    storage.retain();
+    trackTensor(this);
+  }
+
+  /** Number of dimensions. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** Whether this tensor was made by an op from differentiable inputs (not a leaf). */
+  get isLeaf(): boolean {
+    return this._node === null;
+  }
+
+  /** Whether `dispose()` was called on this tensor. */
+  get isDisposed(): boolean {
+    return this._storage === null;
+  }
+
+  /** @internal The name of the backend holding this tensor. */
+  get backendName(): string {
+    return this._storage?.backend.name ?? 'disposed';
+  }
+
+  /** @internal The kernel-facing view of this tensor; throws if disposed. */
+  info(op: string): TensorInfo {
+    const s = this._storage;
+    if (!s) {
+      throw new DisposedError(op, `tensor #${this.id} with shape [${this.shape}] was already disposed`);
+    }
+    return { handle: s.handle, shape: this.shape, dtype: this.dtype };
+  }
+
+  /** @internal The backend holding this tensor; throws if disposed. */
+  backend(op: string): Backend {
+    this.info(op);
+    return this._storage!.backend;
+  }
+
+  /** Reads the values (row-major) asynchronously. Works on every backend. */
+  async data(): Promise<DataArray> {
+    const info = this.info('data');
+    return this._storage!.backend.read(info);
+  }
+
+  /** Reads the values synchronously, where the backend allows it (CPU, WebGL). */
+  dataSync(): DataArray {
+    const info = this.info('dataSync');
+    const b = this._storage!.backend;
+    if (!b.readSync) throw new DisposedError('dataSync', `backend '${b.name}' can only read asynchronously; use await data()`);
+    return b.readSync(info);
+  }
+
+  /** The value of a one-element tensor as a number (synchronous read). */
+  item(): number {
+    if (this.size !== 1) throw new ShapeError('item', `needs a tensor with one element, got shape [${this.shape}]`);
+    return this.dataSync()[0]!;
+  }
+
+  /** The values as nested arrays (synchronous read). */
+  tolist(): unknown {
+    const flat = Array.from(this.dataSync());
+    const build = (dim: number, offset: number): unknown => {
+      if (dim === this.rank) return flat[offset];
+      const stride = sizeOf(this.shape.slice(dim + 1));
+      return Array.from({ length: this.shape[dim]! }, (_, i) => build(dim + 1, offset + i * stride));
+    };
+    return build(0, 0);
+  }
+
+  /** Frees the tensor's storage (once no view shares it). Safe to call twice. */
+  dispose(): void {
+    const s = this._storage;
+    if (!s) return;
+    this._storage = null;
+    this._node = null;
+    untrackTensor(this);
+    s.release();
+  }
+
+  /**
+   * Replaces this tensor's values with `value`'s (same shape and dtype), keeping its identity:
+   * how optimizers update parameters. Not differentiable.
+   */
+  assign(value: Tensor): this {
+    const info = value.info('assign');
+    this.info('assign');
+    if (!sameShape(value.shape, this.shape) || value.dtype !== this.dtype) {
+      throw new ShapeError(
+        'assign',
+        `needs shape [${this.shape}] ${this.dtype}, got [${value.shape}] ${info.dtype}`,
+      );
+    }
+    const next = value._storage!;
+    next.retain();
+    this._storage!.release();
+    this._storage = next;
+    return this;
+  }
+
+  /** A tensor sharing this one's storage, cut from the autograd graph. */
+  detach(): Tensor {
+    this.info('detach');
+    return new Tensor(this._storage!, this.shape, this.dtype);
+  }
+
+  /**
+   * Computes gradients of this tensor with respect to every leaf that requires grad and adds
+   * them to the leaves' `grad`. A non-scalar needs the gradient of the final objective with
+   * respect to it, of its own shape.
+   */
+  backward(gradient?: Tensor): void {
+    if (!this.requiresGrad) {
+      throw new GradError('backward', 'this tensor does not require grad (no input of its graph had requiresGrad)');
+    }
+    runBackward(this, gradient);
+  }
+
+  /** Sets `requiresGrad` on a leaf and returns it. */
+  requiresGrad_(value = true): this {
+    if (!this.isLeaf) throw new GradError('requiresGrad_', 'only leaf tensors can change requiresGrad');
+    if (value && this.dtype !== 'float32') {
+      throw new DTypeError('requiresGrad_', `only float32 tensors can require grad, got ${this.dtype}`);
+    }
+    this.requiresGrad = value;
+    return this;
+  }
+
+  /** @internal Takes this tensor out of every `tidy` scope (used for `.grad`). */
+  _escape(): this {
+    escapeScopes(this);
+    return this;
+  }
+
+  /** A short description: shape, dtype and backend. */
+  toString(): string {
+    return `Tensor(shape=[${this.shape}], dtype=${this.dtype}, backend=${this.backendName})`;
+  }
+
+  // ----- element-wise ------------------------------------------------------------------
+
+  /** `this + other` with broadcasting. */
+  add(other: TensorLike): Tensor { return ew.add(this, other); }
+  /** `this - other` with broadcasting. */
+  sub(other: TensorLike): Tensor { return ew.sub(this, other); }
+  /** `this * other` with broadcasting. */
+  mul(other: TensorLike): Tensor { return ew.mul(this, other); }
+  /** `this / other` with broadcasting. */
+  div(other: TensorLike): Tensor { return ew.div(this, other); }
+  /** `this ** exponent` with broadcasting. */
+  pow(exponent: TensorLike): Tensor { return ew.pow(this, exponent); }
+  /** Element-wise maximum. */
+  maximum(other: TensorLike): Tensor { return ew.maximum(this, other); }
+  /** Element-wise minimum. */
+  minimum(other: TensorLike): Tensor { return ew.minimum(this, other); }
+  /** `-this`. */
+  neg(): Tensor { return ew.neg(this); }
+  /** `e ** this`. */
+  exp(): Tensor { return ew.exp(this); }
+  /** Natural logarithm. */
+  log(): Tensor { return ew.log(this); }
+  /** Square root. */
+  sqrt(): Tensor { return ew.sqrt(this); }
+  /** `this * this`. */
+  square(): Tensor { return ew.square(this); }
+  /** Absolute value. */
+  abs(): Tensor { return ew.abs(this); }
+  /** Clamps into `[min, max]` (either bound may be omitted). */
+  clamp(min?: number, max?: number): Tensor { return ew.clamp(this, min, max); }
+  /** Element-wise equality (bool). */
+  eq(other: TensorLike): Tensor { return ew.eq(this, other); }
+  /** Element-wise inequality (bool). */
+  ne(other: TensorLike): Tensor { return ew.ne(this, other); }
+  /** Element-wise `>` (bool). */
+  gt(other: TensorLike): Tensor { return ew.gt(this, other); }
+  /** Element-wise `>=` (bool). */
+  ge(other: TensorLike): Tensor { return ew.ge(this, other); }
+  /** Element-wise `<` (bool). */
+  lt(other: TensorLike): Tensor { return ew.lt(this, other); }
+  /** Element-wise `<=` (bool). */
+  le(other: TensorLike): Tensor { return ew.le(this, other); }
+
+  // ----- activations -------------------------------------------------------------------
+
+  /** `max(this, 0)`. */
+  relu(): Tensor { return ew.relu(this); }
+  /** Logistic sigmoid. */
+  sigmoid(): Tensor { return ew.sigmoid(this); }
+  /** Hyperbolic tangent. */
+  tanh(): Tensor { return ew.tanh(this); }
+  /** GELU (exact, with erf). */
+  gelu(): Tensor { return act.gelu(this); }
+  /** Softmax along `dim` (default last). */
+  softmax(dim = -1): Tensor { return act.softmax(this, dim); }
+  /** Log-softmax along `dim` (default last). */
+  logSoftmax(dim = -1): Tensor { return act.logSoftmax(this, dim); }
+
+  // ----- reductions --------------------------------------------------------------------
+
+  /** Sum over `dim` (all dims when omitted). */
+  sum(dim?: number | readonly number[], keepdim = false): Tensor { return red.sum(this, dim, keepdim); }
+  /** Mean over `dim` (all dims when omitted). */
+  mean(dim?: number | readonly number[], keepdim = false): Tensor { return red.mean(this, dim, keepdim); }
+  /** Maximum over `dim` (all dims when omitted); values only, see {@link Tensor.argmax}. */
+  max(dim?: number | readonly number[], keepdim = false): Tensor { return red.max(this, dim, keepdim); }
+  /** Minimum over `dim` (all dims when omitted). */
+  min(dim?: number | readonly number[], keepdim = false): Tensor { return red.min(this, dim, keepdim); }
+  /** Index of the maximum along `dim` (over the flattened tensor when omitted). */
+  argmax(dim?: number, keepdim = false): Tensor { return red.argmax(this, dim, keepdim); }
+
+  // ----- linear algebra ----------------------------------------------------------------
+
+  /** Matrix product with NumPy's `matmul` rules (batched, batch dims broadcast). */
+  matmul(other: Tensor): Tensor { return matmul(this, other); }
+
+  // ----- shape -------------------------------------------------------------------------
+
+  /** Same values in a new shape (one dim may be -1). Shares storage. */
+  reshape(...shape: number[] | [readonly number[]]): Tensor { return mv.reshape(this, flatArgs(shape)); }
+  /** Alias of {@link Tensor.reshape}. */
+  view(...shape: number[] | [readonly number[]]): Tensor { return mv.reshape(this, flatArgs(shape)); }
+  /** Flattens dims `startDim..endDim` into one. */
+  flatten(startDim = 0, endDim = -1): Tensor { return mv.flatten(this, startDim, endDim); }
+  /** Reorders dims. */
+  permute(...dims: number[] | [readonly number[]]): Tensor { return mv.permute(this, flatArgs(dims)); }
+  /** Swaps two dims (the last two by default). */
+  transpose(dim0 = -2, dim1 = -1): Tensor { return mv.transpose(this, dim0, dim1); }
+  /** Removes size-1 dims (only `dim` when given). */
+  squeeze(dim?: number): Tensor { return mv.squeeze(this, dim); }
+  /** Inserts a size-1 dim at `dim`. */
+  unsqueeze(dim: number): Tensor { return mv.unsqueeze(this, dim); }
+  /** Broadcasts size-1 dims to `shape` (-1 keeps a dim). */
+  expand(...shape: number[] | [readonly number[]]): Tensor { return mv.expand(this, flatArgs(shape)); }
+  /** The box starting at `begin` with `size` (-1: to the end) per dim. */
+  slice(begin: readonly number[], size?: readonly number[]): Tensor { return mv.slice(this, begin, size); }
+  /** `length` entries of `dim` starting at `start`. */
+  narrow(dim: number, start: number, length: number): Tensor { return mv.narrow(this, dim, start, length); }
+
+  // ----- indexing ----------------------------------------------------------------------
+
+  /** PyTorch's `gather` along `dim` with an int32 `index` of the same rank. */
+  gather(dim: number, index: Tensor): Tensor { return idx.gather(this, dim, index); }
+  /** Entries of `dim` picked by a 1-D int32 `index`. */
+  indexSelect(dim: number, index: Tensor): Tensor { return idx.indexSelect(this, dim, index); }
+
+  // ----- dtype -------------------------------------------------------------------------
+
+  /** Converts to `dtype` (float→int truncates; anything→bool is `!= 0`). */
+  cast(dtype: DType): Tensor { return cast(this, dtype); }
+  /** Shorthand for `cast('float32')`. */
+  float(): Tensor { return cast(this, 'float32'); }
+  /** Shorthand for `cast('int32')`. */
+  int(): Tensor { return cast(this, 'int32'); }
+}
+
+function flatArgs(args: number[] | [readonly number[]]): readonly number[] {
+  return Array.isArray(args[0]) ? (args[0] as readonly number[]) : (args as number[]);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** @internal Wraps a fresh handle from `backend` as a tensor. */
+export function wrapHandle(
+  backend: Backend,
+  handle: DataHandle,
+  shape: readonly number[],
+  dtype: DType,
+): Tensor {
+  const storage = new Storage(backend, handle, sizeOf(shape) * BYTES_PER_ELEMENT[dtype]);
+  return new Tensor(storage, shape, dtype);
+}
+
+/** @internal A new tensor sharing `t`'s storage under another shape (reshape and friends). */
+export function viewOf(t: Tensor, shape: readonly number[]): Tensor {
+  t.info('view');
+  return new Tensor(t._storage!, shape, t.dtype);
+}
+
+/** @internal Uploads values to `backend` (the current one by default). */
+export function fromArray(
+  values: DataArray,
+  shape: readonly number[],
+  dtype: DType,
+  backend: Backend = getBackend(),
+): Tensor {
+  return wrapHandle(backend, backend.write(values, shape, dtype), shape, dtype);
+}

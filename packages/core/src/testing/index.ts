@@ -1,0 +1,9 @@
+/**
+ * `@profundo/core/testing`: the backend conformance kit, finite-difference gradient checks
+ * and the naive reference backend they compare against.
+ *
+ * @packageDocumentation
+ */
+export { conformanceCases, type ConformanceCase, type ConformanceOptions, type Tolerance } from './conformance.js';
+export { gradcheck, GradcheckError, type GradcheckOptions } from './gradcheck.js';
+export { createReferenceBackend } from './reference-backend.js';
