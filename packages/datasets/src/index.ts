@@ -1,0 +1,20 @@
+/**
+ * Datasets and data loaders for Profundo: the {@link Dataset} contract, {@link TensorDataset},
+ * a seeded, batching {@link DataLoader}, and MNIST via {@link loadMnist}.
+ *
+ * @example
+ * ```ts
+ * import { DataLoader, loadMnist } from '@profundo/datasets';
+ *
+ * const { train, test } = await loadMnist({ seed: 0 });
+ * for (const [x, y] of new DataLoader(train, { batchSize: 64, shuffle: true })) {
+ *   // x: float32 [64, 784], y: int32 [64]
+ * }
+ * ```
+ *
+ * @packageDocumentation
+ */
+export type { Dataset } from './dataset.js';
+export { TensorDataset } from './tensor-dataset.js';
+export { DataLoader, type DataLoaderOptions } from './data-loader.js';
+export { loadMnist, type Mnist, type MnistOptions } from './mnist.js';
