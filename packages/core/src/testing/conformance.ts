@@ -365,7 +365,7 @@ export function conformanceCases(options: ConformanceOptions): ConformanceCase[]
   });
 
   cases.push({
-    name: 'memory: 50 training steps inside tidy leave live tensors and bytes unchanged',
+    name: 'memory: 100 training steps inside tidy leave live tensors and bytes unchanged',
     run: async () => {
       await ready();
       const key = (await setBackend(options.name)).name;
@@ -387,7 +387,7 @@ export function conformanceCases(options: ConformanceOptions): ConformanceCase[]
       const before = memory().backends[key]!;
       let first = 0;
       let last = 0;
-      for (let i = 0; i < 50; i++) {
+      for (let i = 0; i < 100; i++) {
         const loss = step();
         const l = (await loss.data())[0]!;
         loss.dispose();
