@@ -137,9 +137,9 @@ export class Tensor {
   dispose(): void {
     const s = this._storage;
     if (!s) return;
+    untrackTensor(this); // while backendName still names the backend
     this._storage = null;
     this._node = null;
-    untrackTensor(this);
     s.release();
   }
 

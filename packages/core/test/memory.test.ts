@@ -56,6 +56,15 @@ describe('tidy / keep / dispose / memory', () => {
     expect(memory().bytes).toBe(start);
   });
 
+  it('reports the same figures per backend', () => {
+    const start = memory().backends['reference'] ?? { tensors: 0, bytes: 0 };
+    const x = ones([3]);
+    expect(memory().backends['reference']).toEqual({ tensors: start.tensors + 1, bytes: start.bytes + 12 });
+    x.dispose();
+    expect(memory().backends['reference']).toEqual(start);
+    expect(Object.keys(memory().backends)).toEqual(['reference']);
+  });
+
   it('rejects use of a disposed tensor, naming the op', () => {
     const x = ones([2]);
     x.dispose();
