@@ -338,8 +338,8 @@ export function wrapHandle(
 }
 
 /** @internal A new tensor sharing `t`'s storage under another shape (reshape and friends). */
-export function viewOf(t: Tensor, shape: readonly number[]): Tensor {
-  t.info('view');
+export function viewOf(op: string, t: Tensor, shape: readonly number[]): Tensor {
+  t.info(op);
   return new Tensor(t._storage!, shape, t.dtype);
 }
 

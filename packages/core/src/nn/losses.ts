@@ -5,8 +5,10 @@
  */
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { logSoftmax } from '../ops/activation.js';
-import { add, clamp, log, mul, neg, sub } from '../ops/elementwise.js';
-import { gather } from '../ops/indexing.js';
+import { add, clamp, div, log, maximum, mul, neg, sub } from '../ops/elementwise.js';
+import { noGrad, record } from '../autograd/graph.js';
+import { live } from '../ops/run.js';
+import { checkIndexValues, gather } from '../ops/indexing.js';
 import { reshape } from '../ops/movement.js';
 import { mean, sum } from '../ops/reduce.js';
 import { shapesEqual } from '../shape.js';
@@ -48,6 +50,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: { reductio
 }
 
 function checkClassification(op: string, input: Tensor, target: Tensor): void {
+  live(op, input, target);
   if (input.dtype !== 'float32') throw new DTypeError(op, `input must be float32 scores, got ${input.dtype}`);
   if (target.dtype !== 'int32') {
     throw new DTypeError(op, `target must be int32 class indices, got ${target.dtype}; for probabilities use binaryCrossEntropy or mseLoss`);
@@ -55,9 +58,11 @@ function checkClassification(op: string, input: Tensor, target: Tensor): void {
   if (input.rank !== 2 || target.rank !== 1 || target.shape[0] !== input.shape[0]) {
     throw new ShapeError(op, `needs input [N, C] and target [N], got [${input.shape}] and [${target.shape}]`);
   }
+  checkIndexValues(op, target, input.shape[1]!, 1);
 }
 
 function checkSame(op: string, input: Tensor, target: Tensor): void {
+  live(op, input, target);
   if (!shapesEqual(input.shape, target.shape)) {
     throw new ShapeError(op, `input [${input.shape}] and target [${target.shape}] must have the same shape`);
   }
@@ -82,12 +87,25 @@ export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Re
 
 /**
  * Binary cross-entropy of probabilities `input` in [0, 1] against targets in [0, 1]:
- * `-(t·log p + (1 - t)·log(1 - p))`, with each log clamped at -100 as in PyTorch.
+ * `-(t·log p + (1 - t)·log(1 - p))`, with each log clamped at -100 as in PyTorch. The
+ * gradient is PyTorch's `(p - t) / max(p(1 - p), 1e-12)`, finite even at p = 0 or 1.
+ *
+ * @example
+ * ```ts
+ * binaryCrossEntropy(sigmoid(logits), targets);
+ * ```
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   checkSame('binaryCrossEntropy', input, target);
-  const logP = clamp(log(input), -100);
-  const log1mP = clamp(log(sub(1, input)), -100);
-  const loss = neg(add(mul(target, logP), mul(sub(1, target), log1mP)));
+  const loss = noGrad(() => {
+    const logP = clamp(log(input), -100);
+    const log1mP = clamp(log(sub(1, input)), -100);
+    return neg(add(mul(target, logP), mul(sub(1, target), log1mP)));
+  });
+  record(loss, 'binaryCrossEntropy', [input, target], (g) => {
+    const gp = div(mul(g, sub(input, target)), maximum(mul(input, sub(1, input)), 1e-12));
+    const gt = target.requiresGrad ? mul(g, sub(clamp(log(sub(1, input)), -100), clamp(log(input), -100))) : null;
+    return [gp, gt];
+  });
   return reduce('binaryCrossEntropy', loss, options.reduction ?? 'mean');
 }

@@ -22,6 +22,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') {
     throw new DTypeError('cast', `unknown dtype '${String(dtype)}'`);
   }
+  x.info('cast');
   if (x.dtype === dtype) return reshape(x, x.shape);
   return runKernel('cast', [x], x.shape, dtype, (be, [xi]) => be.cast(xi!, dtype));
 }

@@ -108,7 +108,7 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   return binary('pow', a, b, (g, x, y, out) => {
     const gx = sumTo(mul(g, mul(y, pow(x, sub(y, 1)))), x.shape);
-    const logx = mul(log(maximum(x, Number.MIN_VALUE)), mask(gt(x, 0)));
+    const logx = where(gt(x, 0), log(x), 0);
     const gy = y.requiresGrad ? sumTo(mul(g, mul(out, logx)), y.shape) : null;
     return [gx, gy];
   });
@@ -159,6 +159,7 @@ export function sqrt(x: Tensor): Tensor {
 
 /** `x * x`. */
 export function square(x: Tensor): Tensor {
+  expectDType('square', x, ['float32', 'int32']);
   return mul(x, x);
 }
 
@@ -212,6 +213,7 @@ export function cos(x: Tensor): Tensor {
  * ```
  */
 export function clamp(x: Tensor, min?: number, max?: number): Tensor {
+  expectDType('clamp', x, ['float32', 'int32']);
   let y = x;
   if (min !== undefined) y = maximum(y, min);
   if (max !== undefined) y = minimum(y, max);

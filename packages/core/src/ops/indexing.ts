@@ -10,10 +10,10 @@ import { expand, reshape } from './movement.js';
 import { expectDType, runKernel } from './run.js';
 
 /**
- * Checks index values against `limit` where the backend can read synchronously (a bad index
+ * @internal Checks index values against `limit` where the backend can read synchronously (a bad index
  * on a GPU would read garbage rather than fail, so the check is worth a read there too).
  */
-function checkIndexValues(op: string, index: Tensor, limit: number, dim: number): void {
+export function checkIndexValues(op: string, index: Tensor, limit: number, dim: number): void {
   const be = index.backend(op);
   if (!be.readSync || index.size === 0) return;
   const values = be.readSync(index.info(op));
@@ -70,6 +70,7 @@ export function scatterAdd(index: Tensor, src: Tensor, axis: number, shape: read
  * ```
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  x.info('indexSelect');
   expectDType('indexSelect', index, ['int32'], 'index');
   if (index.rank !== 1) throw new ShapeError('indexSelect', `index must be 1-D, got shape [${index.shape}]`);
   const axis = normalizeAxis('indexSelect', dim, x.rank);

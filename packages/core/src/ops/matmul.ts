@@ -65,7 +65,7 @@ export function matmul3(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
   if (k !== kb || (ba !== bb && ba !== 1 && bb !== 1)) {
     throw new ShapeError('matmul', `cannot multiply [${a.shape}]${transA ? 'ᵀ' : ''} by [${b.shape}]${transB ? 'ᵀ' : ''}`);
   }
-  const batch = Math.max(ba, bb);
+  const batch = ba === 1 ? bb : ba;
   return runKernel(
     'matmul',
     [a, b],

@@ -9,7 +9,7 @@ import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { checkShape, normalizeAxis, shapesEqual, sizeOf } from '../shape.js';
 import { viewOf, type Tensor } from '../tensor.js';
 import { sumTo } from './reduce.js';
-import { runKernel, sameBackend } from './run.js';
+import { live, runKernel, sameBackend } from './run.js';
 
 /**
  * The same values in a new shape; one entry may be -1 (inferred). Shares storage.
@@ -21,7 +21,7 @@ import { runKernel, sameBackend } from './run.js';
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const resolved = resolveShape('reshape', x, shape);
-  const out = viewOf(x, resolved);
+  const out = viewOf('reshape', x, resolved);
   return record(out, 'reshape', [x], (g) => [reshape(g, x.shape)]);
 }
 
@@ -45,6 +45,7 @@ function resolveShape(op: string, x: Tensor, shape: readonly number[]): number[]
 
 /** Flattens dims `startDim..endDim` (inclusive) into one. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  live('flatten', x);
   if (x.rank === 0) return reshape(x, [1]);
   const s = normalizeAxis('flatten', startDim, x.rank);
   const e = normalizeAxis('flatten', endDim, x.rank);
@@ -62,6 +63,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
  * ```
  */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  live('permute', x);
   if (dims.length !== x.rank) {
     throw new ShapeError('permute', `needs ${x.rank} dims for shape [${x.shape}], got [${dims}]`);
   }
@@ -76,6 +78,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 
 /** Swaps two dims (by default the last two). */
 export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
+  live('transpose', x);
   const a = normalizeAxis('transpose', dim0, x.rank);
   const b = normalizeAxis('transpose', dim1, x.rank);
   const perm = x.shape.map((_, i) => i);
@@ -86,6 +89,7 @@ export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
 
 /** Removes size-1 dims: all of them, or only `dim` (which must have size 1). */
 export function squeeze(x: Tensor, dim?: number): Tensor {
+  live('squeeze', x);
   if (dim === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
   const a = normalizeAxis('squeeze', dim, x.rank);
   if (x.shape[a] !== 1) throw new ShapeError('squeeze', `dim ${dim} has size ${x.shape[a]}, not 1 (shape [${x.shape}])`);
@@ -94,6 +98,7 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
 
 /** Inserts a size-1 dim at `dim` (in `[-rank-1, rank]`). */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  live('unsqueeze', x);
   const a = normalizeAxis('unsqueeze', dim, x.rank + 1);
   const shape = [...x.shape];
   shape.splice(a, 0, 1);
@@ -110,6 +115,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
  * ```
  */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  live('expand', x);
   const lead = shape.length - x.rank;
   if (lead < 0) throw new ShapeError('expand', `cannot expand [${x.shape}] to fewer dims [${shape}]`);
   const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead]! : d));
@@ -134,6 +140,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
  * ```
  */
 export function slice(x: Tensor, begin: readonly number[], size?: readonly number[]): Tensor {
+  live('slice', x);
   if (begin.length !== x.rank || (size && size.length !== x.rank)) {
     throw new ShapeError('slice', `begin [${begin}] and size [${size ?? ''}] need ${x.rank} entries for shape [${x.shape}]`);
   }
@@ -156,6 +163,7 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
 
 /** `length` entries of `dim` starting at `start` (negative `start` counts from the end). */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  live('narrow', x);
   const a = normalizeAxis('narrow', dim, x.rank);
   const s = start < 0 ? start + x.shape[a]! : start;
   const begin = x.shape.map((_, i) => (i === a ? s : 0));
@@ -172,6 +180,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
  * ```
  */
 export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value = 0): Tensor {
+  live('pad', x);
   if (pads.length !== x.rank) throw new ShapeError('pad', `needs ${x.rank} [before, after] pairs, got ${pads.length}`);
   for (const [b, a] of pads) {
     if (!Number.isInteger(b) || !Number.isInteger(a) || b < 0 || a < 0) {
@@ -194,6 +203,7 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
  */
 export function cat(xs: readonly Tensor[], dim = 0): Tensor {
   if (xs.length === 0) throw new ValueError('cat', 'needs at least one tensor');
+  live('cat', ...xs);
   const first = xs[0]!;
   const axis = normalizeAxis('cat', dim, first.rank);
   for (const t of xs) {
@@ -219,6 +229,7 @@ export function cat(xs: readonly Tensor[], dim = 0): Tensor {
 /** Stacks same-shaped tensors along a new dim `dim`. */
 export function stack(xs: readonly Tensor[], dim = 0): Tensor {
   if (xs.length === 0) throw new ValueError('stack', 'needs at least one tensor');
+  live('stack', ...xs);
   const first = xs[0]!;
   for (const t of xs) {
     if (!shapesEqual(t.shape, first.shape)) throw new ShapeError('stack', `shapes [${first.shape}] and [${t.shape}] differ`);

@@ -29,6 +29,7 @@ function droppedShape(shape: readonly number[], axes: readonly number[]): number
  * ```
  */
 export function sum(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  x.info('sum');
   if (x.dtype === 'bool') x = cast(x, 'int32');
   const axes = normalizeAxes('sum', dim, x.rank);
   const outShape = keepdim ? keptShape(x.shape, axes) : droppedShape(x.shape, axes);

@@ -36,8 +36,14 @@ export function sameBackend(op: string, inputs: readonly Tensor[]): Backend {
   return backend;
 }
 
-/** @internal Throws unless `t` has one of `dtypes`. */
+/** @internal Throws a DisposedError naming `op` if any tensor was disposed. */
+export function live(op: string, ...tensors: readonly Tensor[]): void {
+  for (const t of tensors) t.info(op);
+}
+
+/** @internal Throws unless `t` is live and has one of `dtypes`. */
 export function expectDType(op: string, t: Tensor, dtypes: readonly DType[], what = 'input'): void {
+  t.info(op);
   if (!dtypes.includes(t.dtype)) {
     throw new DTypeError(op, `${what} must be ${dtypes.join(' or ')}, got ${t.dtype}`);
   }
