@@ -5,7 +5,7 @@
  */
 import type { Backend, DataArray, DataHandle, DType, TensorInfo } from './backend/backend.js';
 import { getBackend } from './backend/registry.js';
-import { DisposedError, GradError, ShapeError, DTypeError } from './errors.js';
+import { BackendError, DisposedError, GradError, ShapeError, DTypeError } from './errors.js';
 import { BYTES_PER_ELEMENT, Storage, escapeScopes, trackTensor, untrackTensor } from './memory.js';
 import { sizeOf } from './shape.js';
 import type { GradNode } from './autograd/graph.js';
@@ -112,7 +112,7 @@ export class Tensor {
   dataSync(): DataArray {
     const info = this.info('dataSync');
     const b = this._storage!.backend;
-    if (!b.readSync) throw new DisposedError('dataSync', `backend '${b.name}' can only read asynchronously; use await data()`);
+    if (!b.readSync) throw new BackendError('dataSync', `backend '${b.name}' can only read asynchronously; use await data()`);
     return b.readSync(info);
   }
 

@@ -88,3 +88,20 @@ describe('functional grad', () => {
     expect(vals(dy!)).toEqual([0, 0]);
   });
 });
+
+describe('tensors on a backend that is not current', () => {
+  it('backward and *Like follow the tensor, not the current backend', async () => {
+    const { listBackends, registerBackend, setBackend, zerosLike } = await import('@profundo/core');
+    const { createReferenceBackend } = await import('@profundo/core/testing');
+    if (!listBackends().includes('other')) registerBackend('other', createReferenceBackend);
+    const x = tensor([1, 2], { requiresGrad: true });
+    await setBackend('other');
+    try {
+      x.square().sum().backward();
+      expect(vals(x.grad)).toEqual([2, 4]);
+      expect(zerosLike(x).add(x).shape).toEqual([2]);
+    } finally {
+      await useReference();
+    }
+  });
+});

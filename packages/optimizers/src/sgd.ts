@@ -4,7 +4,7 @@
  * @module
  */
 import { ValueError, type Tensor } from '@profundo/core';
-import { Optimizer, type BaseOptions, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { mergeOptions, Optimizer, type BaseOptions, type ParamGroupInput, type ParamState } from './optimizer.js';
 
 /** Options of {@link SGD} (PyTorch's names, camelCased). */
 export interface SGDOptions extends BaseOptions {
@@ -23,6 +23,8 @@ export interface SGDOptions extends BaseOptions {
  * `g ← ∇ + λθ`; with momentum `b ← μb + (1 − τ)g` (first step `b ← g`) and
  * `g ← g + μb` (Nesterov) or `g ← b`; then `θ ← θ − γg`.
  *
+ * State per parameter: `momentumBuffer` (b, with momentum).
+ *
  * @example
  * ```ts
  * const opt = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9, nesterov: true });
@@ -31,7 +33,7 @@ export interface SGDOptions extends BaseOptions {
 export class SGD extends Optimizer<SGDOptions> {
   /** @param params parameters or parameter groups; @param options learning rate and extras. */
   constructor(params: readonly Tensor[] | readonly ParamGroupInput<SGDOptions>[], options: Partial<SGDOptions> & { lr: number }) {
-    super('SGD', params, { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, ...options });
+    super('SGD', params, mergeOptions<SGDOptions>({ lr: options.lr, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 }, options));
   }
 
   protected override validate(o: SGDOptions): void {

@@ -7,7 +7,7 @@ import { GradError, ShapeError } from '../errors.js';
 import { tidy } from '../memory.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { full } from '../ops/creation.js';
+import { fullOn } from '../ops/creation.js';
 import { noGrad } from './graph.js';
 
 /**
@@ -130,5 +130,5 @@ function topoSort(root: Tensor): Tensor[] {
 }
 
 function onesFor(t: Tensor): Tensor {
-  return full(t.shape, 1);
+  return fullOn(t.backend('backward'), t.shape, 1);
 }

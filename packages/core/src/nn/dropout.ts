@@ -4,7 +4,7 @@
  * @module
  */
 import { ValueError } from '../errors.js';
-import { rand } from '../ops/creation.js';
+import { randLike } from '../ops/creation.js';
 import { cast } from '../ops/cast.js';
 import { lt, mul } from '../ops/elementwise.js';
 import type { Generator } from '../random.js';
@@ -24,7 +24,7 @@ export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generat
   if (!(p >= 0 && p <= 1)) throw new ValueError('dropout', `p must be in [0, 1], got ${p}`);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
-  const keepMask = cast(lt(rand(x.shape, { generator }), 1 - p), 'float32');
+  const keepMask = cast(lt(randLike(x, { generator }), 1 - p), 'float32');
   return mul(x, mul(keepMask, 1 / (1 - p)));
 }
 

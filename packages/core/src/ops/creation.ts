@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { DataArray, DType } from '../backend/backend.js';
+import type { Backend, DataArray, DType } from '../backend/backend.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { defaultGenerator, type Generator } from '../random.js';
 import { checkShape, sizeOf } from '../shape.js';
@@ -24,8 +24,15 @@ function allocate(dtype: DType, n: number): DataArray {
   return dtype === 'float32' ? new Float32Array(n) : dtype === 'int32' ? new Int32Array(n) : new Uint8Array(n);
 }
 
-function finish(values: DataArray, shape: readonly number[], dtype: DType, options: TensorOptions, op: string): Tensor {
-  const t = fromArray(values, shape, dtype);
+function finish(
+  values: DataArray,
+  shape: readonly number[],
+  dtype: DType,
+  options: TensorOptions,
+  op: string,
+  backend?: Backend,
+): Tensor {
+  const t = fromArray(values, shape, dtype, backend);
   if (options.requiresGrad) {
     if (dtype !== 'float32') {
       t.dispose();
@@ -136,6 +143,11 @@ function flatten(v: NestedArray, shape: readonly number[], dim: number, out: (nu
  * ```
  */
 export function full(shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
+  return fullOn(undefined, shape, value, options);
+}
+
+/** @internal {@link full} on a given backend (the current one when undefined). */
+export function fullOn(backend: Backend | undefined, shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
   checkShape('full', shape);
   const dtype = options.dtype ?? 'float32';
   if (dtype !== 'float32' && !Number.isInteger(value)) {
@@ -143,7 +155,7 @@ export function full(shape: readonly number[], value: number, options: TensorOpt
   }
   const values = allocate(dtype, sizeOf(shape));
   if (value !== 0) values.fill(value);
-  return finish(values, shape, dtype, options, 'full');
+  return finish(values, shape, dtype, options, 'full', backend);
 }
 
 /** A tensor of zeros. @example `zeros([2, 3])` */
@@ -201,13 +213,17 @@ export interface RandomOptions extends TensorOptions {
  * ```
  */
 export function rand(shape: readonly number[], options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+  return randOn(undefined, shape, options);
+}
+
+function randOn(backend: Backend | undefined, shape: readonly number[], options: RandomOptions & { low?: number; high?: number }): Tensor {
   checkShape('rand', shape);
   const g = options.generator ?? defaultGenerator();
   const low = options.low ?? 0;
   const span = (options.high ?? 1) - low;
   const values = new Float32Array(sizeOf(shape));
   for (let i = 0; i < values.length; i++) values[i] = low + span * g.uniform();
-  return finish(values, shape, 'float32', options, 'rand');
+  return finish(values, shape, 'float32', options, 'rand', backend);
 }
 
 /**
@@ -219,36 +235,40 @@ export function rand(shape: readonly number[], options: RandomOptions & { low?: 
  * ```
  */
 export function randn(shape: readonly number[], options: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
+  return randnOn(undefined, shape, options);
+}
+
+function randnOn(backend: Backend | undefined, shape: readonly number[], options: RandomOptions & { mean?: number; std?: number }): Tensor {
   checkShape('randn', shape);
   const g = options.generator ?? defaultGenerator();
   const mean = options.mean ?? 0;
   const std = options.std ?? 1;
   const values = new Float32Array(sizeOf(shape));
   for (let i = 0; i < values.length; i++) values[i] = mean + std * g.normal();
-  return finish(values, shape, 'float32', options, 'randn');
+  return finish(values, shape, 'float32', options, 'randn', backend);
 }
 
-/** Zeros with `t`'s shape and dtype. */
+/** Zeros with `t`'s shape and dtype, on `t`'s backend. */
 export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
-  return full(t.shape, 0, { dtype: t.dtype, ...options });
+  return fullOn(t.backend('zerosLike'), t.shape, 0, { dtype: t.dtype, ...options });
 }
 
-/** Ones with `t`'s shape and dtype. */
+/** Ones with `t`'s shape and dtype, on `t`'s backend. */
 export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
-  return full(t.shape, 1, { dtype: t.dtype, ...options });
+  return fullOn(t.backend('onesLike'), t.shape, 1, { dtype: t.dtype, ...options });
 }
 
-/** `value` everywhere, with `t`'s shape and dtype. */
+/** `value` everywhere, with `t`'s shape and dtype, on `t`'s backend. */
 export function fullLike(t: Tensor, value: number, options: TensorOptions = {}): Tensor {
-  return full(t.shape, value, { dtype: t.dtype, ...options });
+  return fullOn(t.backend('fullLike'), t.shape, value, { dtype: t.dtype, ...options });
 }
 
-/** Uniform samples with `t`'s shape. */
+/** Uniform samples with `t`'s shape, on `t`'s backend. */
 export function randLike(t: Tensor, options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
-  return rand(t.shape, options);
+  return randOn(t.backend('randLike'), t.shape, options);
 }
 
-/** Normal samples with `t`'s shape. */
+/** Normal samples with `t`'s shape, on `t`'s backend. */
 export function randnLike(t: Tensor, options: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
-  return randn(t.shape, options);
+  return randnOn(t.backend('randnLike'), t.shape, options);
 }

@@ -1,0 +1,83 @@
+/**
+ * Gradient clipping: limits on the gradients before an optimizer step.
+ *
+ * @module
+ */
+import { div, noGrad, scalar, tidy, ValueError, type Tensor } from '@profundo/core';
+
+/**
+ * Rescales the gradients of `params` in place so that their total norm (the norm of all of
+ * them concatenated) is at most `maxNorm`, as PyTorch's `clip_grad_norm_`:
+ *
+ * ```
+ * n     ← ‖(g₁, g₂, …)‖_p
+ * scale ← min(1, maxNorm / (n + 1e-6))
+ * gᵢ    ← scale · gᵢ
+ * ```
+ *
+ * The scale is computed on the device, so nothing is read back; the total norm (before
+ * clipping) is returned as a scalar tensor. Parameters without a gradient are skipped; with
+ * no gradients at all the result is 0. Each `param.grad` keeps its identity (its values are
+ * swapped with `assign`).
+ *
+ * @param params the parameters whose `grad` to clip.
+ * @param maxNorm the largest allowed total norm (>= 0).
+ * @param normType the `p` of the p-norm (> 0), or `Infinity` for the largest absolute value.
+ * @returns The total norm of the gradients before clipping.
+ *
+ * @example
+ * ```ts
+ * loss.backward();
+ * const norm = clipGradNorm(model.parameters(), 1.0);
+ * opt.step();
+ * ```
+ */
+export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normType = 2): Tensor {
+  if (!(maxNorm >= 0)) throw new ValueError('clipGradNorm', `maxNorm must be >= 0, got ${maxNorm}`);
+  if (!(normType > 0)) throw new ValueError('clipGradNorm', `normType must be > 0 or Infinity, got ${normType}`);
+  const grads = gradsOf(params);
+  if (grads.length === 0) return scalar(0);
+  return tidy(() =>
+    noGrad(() => {
+      let total: Tensor;
+      if (normType === Infinity) {
+        total = grads.map((g) => g.abs().max()).reduce((a, b) => a.maximum(b));
+      } else if (normType === 2) {
+        total = grads.map((g) => g.square().sum()).reduce((a, b) => a.add(b)).sqrt();
+      } else if (normType === 1) {
+        total = grads.map((g) => g.abs().sum()).reduce((a, b) => a.add(b));
+      } else {
+        total = grads.map((g) => g.abs().pow(normType).sum()).reduce((a, b) => a.add(b)).pow(1 / normType);
+      }
+      const scale = div(maxNorm, total.add(1e-6)).minimum(1);
+      for (const g of grads) g.assign(g.mul(scale));
+      return total;
+    }),
+  );
+}
+
+/**
+ * Clamps every gradient element of `params` into `[-clipValue, clipValue]` in place, as
+ * PyTorch's `clip_grad_value_`. Parameters without a gradient are skipped.
+ *
+ * @param params the parameters whose `grad` to clip.
+ * @param clipValue the largest allowed absolute value (>= 0).
+ *
+ * @example
+ * ```ts
+ * loss.backward();
+ * clipGradValue(model.parameters(), 0.5);
+ * opt.step();
+ * ```
+ */
+export function clipGradValue(params: readonly Tensor[], clipValue: number): void {
+  if (!(clipValue >= 0)) throw new ValueError('clipGradValue', `clipValue must be >= 0, got ${clipValue}`);
+  const grads = gradsOf(params);
+  tidy(() => noGrad(() => {
+    for (const g of grads) g.assign(g.clamp(-clipValue, clipValue));
+  }));
+}
+
+function gradsOf(params: readonly Tensor[]): Tensor[] {
+  return params.flatMap((p) => (p.grad ? [p.grad] : []));
+}

@@ -1,0 +1,39 @@
+/**
+ * A learning rate given by a function of the step count.
+ *
+ * @module
+ */
+import { ValueError } from '@profundo/core';
+import { LRScheduler, type SchedulerTarget } from './lr-scheduler.js';
+
+/** A factor of the base learning rate as a function of the step count. */
+export type LrLambda = (epoch: number) => number;
+
+/**
+ * Sets each group's learning rate to its base rate times `lrLambda(t)`; give one function,
+ * or one per group. Its state dict holds the step count, not the functions.
+ *
+ * @example
+ * ```ts
+ * // Inverse square-root schedule with 4000 warmup steps (the Transformer's).
+ * const sched = new LambdaLR(opt, (t) => Math.min((t + 1) ** -0.5, (t + 1) * 4000 ** -1.5));
+ * ```
+ */
+export class LambdaLR extends LRScheduler {
+  private readonly lambdas: LrLambda[];
+
+  /** @param optimizer the optimizer to drive; @param lrLambda the factor, or one factor per group. */
+  constructor(optimizer: SchedulerTarget, lrLambda: LrLambda | readonly LrLambda[]) {
+    super(optimizer);
+    const n = optimizer.paramGroups.length;
+    if (typeof lrLambda === 'function') this.lambdas = Array.from({ length: n }, () => lrLambda);
+    else if (lrLambda.length === n) this.lambdas = [...lrLambda];
+    else throw new ValueError('LambdaLR', `expected ${n} functions (one per group), got ${lrLambda.length}`);
+    this.start();
+  }
+
+  /** `base · lrLambda(epoch)` for the group's function. */
+  lrAt(epoch: number, baseLr: number, group: number): number {
+    return baseLr * this.lambdas[group]!(epoch);
+  }
+}

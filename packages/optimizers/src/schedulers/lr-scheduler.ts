@@ -1,0 +1,122 @@
+/**
+ * The learning-rate scheduler base: schedules as closed forms of the step count.
+ *
+ * @module
+ */
+import { ValueError } from '@profundo/core';
+
+/**
+ * What a scheduler drives: any optimizer, through its parameter groups' `lr`. Every
+ * {@link Optimizer} of this package fits; so does any object with such groups.
+ */
+export interface SchedulerTarget {
+  /** The groups whose `lr` the scheduler rewrites; `initialLr` records their starting value. */
+  readonly paramGroups: readonly { lr: number; initialLr?: number }[];
+}
+
+/** What {@link LRScheduler.stateDict} returns. */
+export interface LRSchedulerState {
+  /** Steps taken so far (PyTorch's `last_epoch`). */
+  lastEpoch: number;
+  /** Each group's base learning rate. */
+  baseLrs: number[];
+}
+
+/**
+ * Base class of the learning-rate schedules, PyTorch-style. A schedule is a closed form
+ * {@link LRScheduler.lrAt} of the step count and each group's base learning rate; the
+ * scheduler sets every group's `lr` to it at construction (count 0) and at each
+ * {@link LRScheduler.step}. Call `step()` after `optimizer.step()`, once per epoch or per
+ * batch as the schedule is meant.
+ *
+ * The base learning rate of a group is its `lr` when the first scheduler was attached
+ * (saved as the group's `initialLr`), so several schedules on one optimizer (see
+ * {@link SequentialLR} and {@link ChainedScheduler}) share it. Closed forms make the
+ * values exact rather than accumulated products, so they may differ from PyTorch's
+ * recursive updates in the last bits.
+ *
+ * @example
+ * ```ts
+ * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 });
+ * for (let epoch = 0; epoch < 90; epoch++) {
+ *   trainOneEpoch(model, opt);
+ *   sched.step();
+ * }
+ * ```
+ */
+export abstract class LRScheduler {
+  /** The optimizer whose groups' `lr` this scheduler sets. */
+  readonly optimizer: SchedulerTarget;
+  /** Each group's base learning rate. */
+  baseLrs: number[];
+  /** Steps taken so far (0 right after construction; PyTorch's `last_epoch`). */
+  lastEpoch = 0;
+  private lastLr: number[] = [];
+
+  /** @param optimizer the optimizer to drive. */
+  constructor(optimizer: SchedulerTarget) {
+    if (optimizer.paramGroups.length === 0) throw new ValueError(this.constructor.name, 'the optimizer has no parameter groups');
+    this.optimizer = optimizer;
+    for (const g of optimizer.paramGroups) if (g.initialLr === undefined) g.initialLr = g.lr;
+    this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr!);
+  }
+
+  /**
+   * The learning rate this schedule gives a group with base rate `baseLr` after `epoch`
+   * steps (the closed form). Composite schedulers call it; it changes nothing.
+   *
+   * @param epoch steps taken (>= 0).
+   * @param baseLr the group's base learning rate.
+   * @param group the group's index (for per-group schedules such as {@link LambdaLR}).
+   */
+  abstract lrAt(epoch: number, baseLr: number, group: number): number;
+
+  /** Sets the learning rates for the current count; subclasses call it at the end of their constructor. */
+  protected start(): void {
+    this.apply();
+  }
+
+  /** Advances the schedule by one step and sets every group's `lr`. */
+  step(): void {
+    this.lastEpoch++;
+    this.apply();
+  }
+
+  /** The learning rate of each group as this scheduler last set it. */
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  /** The scheduler's state, to resume it with {@link LRScheduler.loadStateDict}. */
+  stateDict(): LRSchedulerState {
+    return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
+  }
+
+  /** Restores what {@link LRScheduler.stateDict} returned and sets the groups' `lr` accordingly. */
+  loadStateDict(state: LRSchedulerState): void {
+    if (state.baseLrs.length !== this.optimizer.paramGroups.length) {
+      throw new ValueError(`${this.constructor.name}.loadStateDict`, `expected ${this.optimizer.paramGroups.length} base lrs, got ${state.baseLrs.length}`);
+    }
+    this.lastEpoch = state.lastEpoch;
+    this.baseLrs = [...state.baseLrs];
+    this.apply();
+  }
+
+  private apply(): void {
+    this.lastLr = this.baseLrs.map((base, i) => this.lrAt(this.lastEpoch, base, i));
+    this.optimizer.paramGroups.forEach((g, i) => {
+      g.lr = this.lastLr[i]!;
+    });
+  }
+}
+
+/** @internal Throws unless `value` is an integer >= `min`. */
+export function checkInteger(op: string, name: string, value: number, min: number): void {
+  if (!(Number.isInteger(value) && value >= min)) throw new ValueError(op, `${name} must be an integer >= ${min}, got ${value}`);
+}
+
+/** @internal Throws unless `value` is a finite number >= 0. */
+export function checkNonNegative(op: string, name: string, value: number): void {
+  if (!(Number.isFinite(value) && value >= 0)) throw new ValueError(op, `${name} must be a finite number >= 0, got ${value}`);
+}

@@ -1,0 +1,178 @@
+/**
+ * Learning-rate reduction when a metric stops improving.
+ *
+ * @module
+ */
+import { ValueError } from '@profundo/core';
+import type { SchedulerTarget } from './lr-scheduler.js';
+
+/** Options of {@link ReduceLROnPlateau} (PyTorch's names, camelCased; PyTorch's defaults). */
+export interface ReduceLROnPlateauOptions {
+  /** `'min'`: the metric should fall (a loss); `'max'`: it should rise (an accuracy). Default `'min'`. */
+  mode?: 'min' | 'max';
+  /** Factor the learning rate is multiplied by at a reduction (< 1; default 0.1). */
+  factor?: number;
+  /** Steps without improvement tolerated before reducing (default 10). */
+  patience?: number;
+  /** Least change that counts as an improvement (default 1e-4). */
+  threshold?: number;
+  /** `'rel'`: relative to the best value; `'abs'`: absolute. Default `'rel'`. */
+  thresholdMode?: 'rel' | 'abs';
+  /** Steps to wait after a reduction before counting bad steps again (default 0). */
+  cooldown?: number;
+  /** Lower bound of the learning rate, one for all groups or one per group (default 0). */
+  minLr?: number | readonly number[];
+  /** A reduction smaller than this is skipped (default 1e-8). */
+  eps?: number;
+}
+
+/** What {@link ReduceLROnPlateau.stateDict} returns. */
+export interface ReduceLROnPlateauState {
+  /** Calls to `step` so far. */
+  lastEpoch: number;
+  /** Best metric value seen. */
+  best: number;
+  /** Consecutive steps without improvement. */
+  numBadEpochs: number;
+  /** Steps of cooldown left. */
+  cooldownCounter: number;
+}
+
+/**
+ * Multiplies every group's learning rate by `factor` once the metric passed to
+ * {@link ReduceLROnPlateau.step} has not improved for more than `patience` steps, as
+ * PyTorch's `ReduceLROnPlateau`:
+ *
+ * ```
+ * better(a)  ⇔  a < best·(1 − threshold)   (min, rel)     a < best − threshold   (min, abs)
+ *               a > best·(1 + threshold)   (max, rel)     a > best + threshold   (max, abs)
+ * on step(a): if better(a) then best ← a, bad ← 0 else bad ← bad + 1
+ *             in cooldown: cooldown ← cooldown − 1, bad ← 0
+ *             if bad > patience: lr ← max(lr · factor, minLr) (skipped if the change ≤ eps),
+ *                                cooldown ← cooldown option, bad ← 0
+ * ```
+ *
+ * The metric is a number: read it from the device yourself (`await loss.data()`), typically
+ * once per epoch on a validation set.
+ *
+ * @example
+ * ```ts
+ * const sched = new ReduceLROnPlateau(opt, { mode: 'min', factor: 0.5, patience: 3 });
+ * for (let epoch = 0; epoch < 50; epoch++) {
+ *   train(model, opt);
+ *   sched.step(await validationLoss(model));
+ * }
+ * ```
+ */
+export class ReduceLROnPlateau {
+  /** The optimizer whose groups' `lr` this scheduler lowers. */
+  readonly optimizer: SchedulerTarget;
+  /** Whether the metric should fall (`'min'`) or rise (`'max'`). */
+  readonly mode: 'min' | 'max';
+  /** Reduction factor. */
+  readonly factor: number;
+  /** Bad steps tolerated. */
+  readonly patience: number;
+  /** Least improvement. */
+  readonly threshold: number;
+  /** Relative or absolute threshold. */
+  readonly thresholdMode: 'rel' | 'abs';
+  /** Cooldown after a reduction. */
+  readonly cooldown: number;
+  /** Per-group lower bounds. */
+  readonly minLrs: readonly number[];
+  /** Smallest reduction applied. */
+  readonly eps: number;
+  /** Calls to `step` so far. */
+  lastEpoch = 0;
+  /** Best metric value so far (±Infinity before the first step). */
+  best: number;
+  /** Consecutive steps without improvement. */
+  numBadEpochs = 0;
+  /** Steps of cooldown left. */
+  cooldownCounter = 0;
+  private lastLr: number[];
+
+  /** @param optimizer the optimizer to drive; @param options see {@link ReduceLROnPlateauOptions}. */
+  constructor(optimizer: SchedulerTarget, options: ReduceLROnPlateauOptions = {}) {
+    const op = 'ReduceLROnPlateau';
+    this.optimizer = optimizer;
+    this.mode = options.mode ?? 'min';
+    this.factor = options.factor ?? 0.1;
+    this.patience = options.patience ?? 10;
+    this.threshold = options.threshold ?? 1e-4;
+    this.thresholdMode = options.thresholdMode ?? 'rel';
+    this.cooldown = options.cooldown ?? 0;
+    this.eps = options.eps ?? 1e-8;
+    if (this.mode !== 'min' && this.mode !== 'max') throw new ValueError(op, `mode must be 'min' or 'max', got '${String(this.mode)}'`);
+    if (this.thresholdMode !== 'rel' && this.thresholdMode !== 'abs') {
+      throw new ValueError(op, `thresholdMode must be 'rel' or 'abs', got '${String(this.thresholdMode)}'`);
+    }
+    if (!(this.factor >= 0 && this.factor < 1)) throw new ValueError(op, `factor must be in [0, 1), got ${this.factor}`);
+    if (!(Number.isInteger(this.patience) && this.patience >= 0)) throw new ValueError(op, `patience must be an integer >= 0, got ${this.patience}`);
+    if (!(Number.isInteger(this.cooldown) && this.cooldown >= 0)) throw new ValueError(op, `cooldown must be an integer >= 0, got ${this.cooldown}`);
+    if (!(this.threshold >= 0)) throw new ValueError(op, `threshold must be >= 0, got ${this.threshold}`);
+    const n = optimizer.paramGroups.length;
+    const minLr = options.minLr ?? 0;
+    if (typeof minLr === 'number') this.minLrs = Array.from({ length: n }, () => minLr);
+    else if (minLr.length === n) this.minLrs = [...minLr];
+    else throw new ValueError(op, `expected ${n} minLr values (one per group), got ${minLr.length}`);
+    for (const m of this.minLrs) if (!(m >= 0)) throw new ValueError(op, `minLr must be >= 0, got ${m}`);
+    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.lastLr = optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /**
+   * Records this step's metric and reduces the learning rates if it has plateaued.
+   *
+   * @param metric the monitored value (a number; NaN never counts as an improvement).
+   */
+  step(metric: number): void {
+    if (typeof metric !== 'number') throw new ValueError('ReduceLROnPlateau.step', `metric must be a number, got ${typeof metric}`);
+    this.lastEpoch++;
+    if (this.isBetter(metric)) {
+      this.best = metric;
+      this.numBadEpochs = 0;
+    } else {
+      this.numBadEpochs++;
+    }
+    if (this.cooldownCounter > 0) {
+      this.cooldownCounter--;
+      this.numBadEpochs = 0;
+    }
+    if (this.numBadEpochs > this.patience) {
+      this.optimizer.paramGroups.forEach((g, i) => {
+        const next = Math.max(g.lr * this.factor, this.minLrs[i]!);
+        if (g.lr - next > this.eps) g.lr = next;
+      });
+      this.cooldownCounter = this.cooldown;
+      this.numBadEpochs = 0;
+    }
+    this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /** The learning rate of each group after the last step. */
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  /** The scheduler's counters, to resume it with {@link ReduceLROnPlateau.loadStateDict}. */
+  stateDict(): ReduceLROnPlateauState {
+    return { lastEpoch: this.lastEpoch, best: this.best, numBadEpochs: this.numBadEpochs, cooldownCounter: this.cooldownCounter };
+  }
+
+  /** Restores what {@link ReduceLROnPlateau.stateDict} returned (the rates come from the optimizer's own state dict). */
+  loadStateDict(state: ReduceLROnPlateauState): void {
+    this.lastEpoch = state.lastEpoch;
+    this.best = state.best;
+    this.numBadEpochs = state.numBadEpochs;
+    this.cooldownCounter = state.cooldownCounter;
+    this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  private isBetter(a: number): boolean {
+    const { best, threshold } = this;
+    if (this.mode === 'min') return this.thresholdMode === 'rel' ? a < best * (1 - threshold) : a < best - threshold;
+    return this.thresholdMode === 'rel' ? a > best * (threshold + 1) : a > best + threshold;
+  }
+}
