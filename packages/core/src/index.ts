@@ -19,10 +19,12 @@
 export type {
   Backend,
   BinaryOp,
+  Conv2dParams,
   DataArray,
   DataHandle,
   DType,
   FusedKernels,
+  Pool2dParams,
   ReduceOp,
   TensorInfo,
   TypedArrayFor,
@@ -46,7 +48,7 @@ export {
   BackendError,
   GradError,
 } from './errors.js';
-export { tidy, keep, dispose, memory, type MemoryInfo } from './memory.js';
+export { tidy, keep, dispose, memory, type Disposable, type MemoryInfo } from './memory.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
 export { Tensor, type TensorLike } from './tensor.js';
 export { noGrad, isGradEnabled } from './autograd/graph.js';
@@ -118,5 +120,23 @@ export {
 export { gather, indexSelect } from './ops/indexing.js';
 export { softmax, logSoftmax, gelu } from './ops/activation.js';
 export { cast } from './ops/cast.js';
+export { conv2d, type Conv2dOptions, type Conv2dPadding } from './ops/conv.js';
+export {
+  maxPool2d,
+  avgPool2d,
+  adaptiveAvgPool2d,
+  type MaxPool2dOptions,
+  type AvgPool2dOptions,
+} from './ops/pool.js';
+export { batchNorm, type BatchNormOptions } from './ops/norm.js';
 export { sizeOf } from './shape.js';
 export * as nn from './nn/index.js';
+export {
+  saveSafetensors,
+  loadSafetensors,
+  parseSafetensors,
+  serializeSafetensors,
+  type LoadSafetensorsOptions,
+  type ParsedSafetensors,
+  type SafetensorsTensor,
+} from './io/safetensors.js';
