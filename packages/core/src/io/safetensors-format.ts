@@ -26,8 +26,8 @@ export interface SafetensorsTensor {
 }
 
 /**
- * What {@link parseSafetensors} finds in a file: its tensors by name, in the order of their
- * data in the file, and the string-to-string `__metadata__` (empty when the file has none).
+ * What {@link parseSafetensors} finds in a file: its tensors by name and the string-to-string
+ * `__metadata__` (empty when the file has none).
  *
  * @example
  * ```ts
