@@ -1,0 +1,264 @@
+/**
+ * Element-wise kernels: unary functions, broadcasting binary ops, `where` and `cast`.
+ *
+ * Broadcasting goes through {@link collapse}: same-shape operands collapse to one row with
+ * stride 1, scalars to stride 0, so those fast paths need no separate code. Each op has its
+ * own loop (a switch outside the loop, not a function call per element) so V8 compiles every
+ * inner loop to straight arithmetic.
+ */
+import type { BinaryOp, DataArray, DType, TensorInfo, UnaryOp } from '@profundo/core';
+import { erf } from './erf.js';
+import { allocate, dataOf, sizeOf } from './storage.js';
+import { broadcastStrides, collapse, rowOffsets } from './strided.js';
+
+type Arr = Float32Array | Int32Array | Uint8Array;
+
+/** Converts numeric results to bool the way `cast` does: anything non-zero (NaN included) is 1. */
+function toBool(values: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i] !== 0 ? 1 : 0;
+  return out;
+}
+
+function unaryInto(op: UnaryOp, x: Arr, out: Float32Array | Int32Array): void {
+  const n = x.length;
+  switch (op) {
+    case 'neg':
+      for (let i = 0; i < n; i++) out[i] = -x[i]!;
+      return;
+    case 'abs':
+      for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!);
+      return;
+    case 'sign':
+      for (let i = 0; i < n; i++) out[i] = Math.sign(x[i]!);
+      return;
+    case 'exp':
+      for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!);
+      return;
+    case 'log':
+      for (let i = 0; i < n; i++) out[i] = Math.log(x[i]!);
+      return;
+    case 'sqrt':
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!);
+      return;
+    case 'relu':
+      // `v < 0 ? 0 : v` rather than `v > 0 ? v : 0` so NaN propagates as in PyTorch.
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v < 0 ? 0 : v;
+      }
+      return;
+    case 'sigmoid':
+      // Two forms so that exp never overflows: exp(-|x|) is always in (0, 1].
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        if (v >= 0) {
+          out[i] = 1 / (1 + Math.exp(-v));
+        } else {
+          const e = Math.exp(v);
+          out[i] = e / (1 + e);
+        }
+      }
+      return;
+    case 'tanh':
+      for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!);
+      return;
+    case 'erf':
+      for (let i = 0; i < n; i++) out[i] = erf(x[i]!);
+      return;
+    case 'sin':
+      for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]!);
+      return;
+    case 'cos':
+      for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]!);
+      return;
+  }
+}
+
+/** Applies a unary op; the result has `x`'s dtype (int32 results are truncated by the store). */
+export function unary(op: UnaryOp, x: TensorInfo): DataArray {
+  const src = dataOf(x);
+  if (x.dtype === 'int32') {
+    const out = new Int32Array(src.length);
+    unaryInto(op, src, out);
+    return out;
+  }
+  const out = new Float32Array(src.length);
+  unaryInto(op, src, out);
+  return x.dtype === 'bool' ? toBool(out) : out;
+}
+
+/** Integer power with int32 wrap-around, as C and PyTorch compute it. */
+function ipow(base: number, exp: number): number {
+  if (exp < 0) {
+    // 1 / base^|exp| truncated toward zero; 0 for |base| > 1 (and for 0, like int32 division by zero here).
+    if (base === 1) return 1;
+    if (base === -1) return exp & 1 ? -1 : 1;
+    return 0;
+  }
+  let result = 1;
+  while (exp > 0) {
+    if (exp & 1) result = Math.imul(result, base);
+    base = Math.imul(base, base);
+    exp >>>= 1;
+  }
+  return result;
+}
+
+/**
+ * One row of a binary op: `out[o + j] = a[ai + j*as] op b[bi + j*bs]` for `j < n`.
+ * `int` selects int32 semantics where the float formula would be wrong (mul, pow); int32 `div`
+ * needs no special case because storing into an Int32Array truncates toward zero.
+ */
+function binaryRow(
+  op: BinaryOp,
+  int: boolean,
+  out: Arr,
+  o: number,
+  a: Arr,
+  ai: number,
+  as: number,
+  b: Arr,
+  bi: number,
+  bs: number,
+  n: number,
+): void {
+  const end = o + n;
+  switch (op) {
+    case 'add':
+      for (; o < end; o++, ai += as, bi += bs) out[o] = a[ai]! + b[bi]!;
+      return;
+    case 'sub':
+      for (; o < end; o++, ai += as, bi += bs) out[o] = a[ai]! - b[bi]!;
+      return;
+    case 'mul':
+      if (int) for (; o < end; o++, ai += as, bi += bs) out[o] = Math.imul(a[ai]!, b[bi]!);
+      else for (; o < end; o++, ai += as, bi += bs) out[o] = a[ai]! * b[bi]!;
+      return;
+    case 'div':
+      for (; o < end; o++, ai += as, bi += bs) out[o] = a[ai]! / b[bi]!;
+      return;
+    case 'pow':
+      if (int) for (; o < end; o++, ai += as, bi += bs) out[o] = ipow(a[ai]!, b[bi]!);
+      else for (; o < end; o++, ai += as, bi += bs) out[o] = Math.pow(a[ai]!, b[bi]!);
+      return;
+    case 'maximum':
+      for (; o < end; o++, ai += as, bi += bs) out[o] = Math.max(a[ai]!, b[bi]!);
+      return;
+    case 'minimum':
+      for (; o < end; o++, ai += as, bi += bs) out[o] = Math.min(a[ai]!, b[bi]!);
+      return;
+    case 'eq':
+      for (; o < end; o++, ai += as, bi += bs) out[o] = a[ai]! === b[bi]! ? 1 : 0;
+      return;
+    case 'ne':
+      for (; o < end; o++, ai += as, bi += bs) out[o] = a[ai]! !== b[bi]! ? 1 : 0;
+      return;
+    case 'lt':
+      for (; o < end; o++, ai += as, bi += bs) out[o] = a[ai]! < b[bi]! ? 1 : 0;
+      return;
+    case 'le':
+      for (; o < end; o++, ai += as, bi += bs) out[o] = a[ai]! <= b[bi]! ? 1 : 0;
+      return;
+    case 'gt':
+      for (; o < end; o++, ai += as, bi += bs) out[o] = a[ai]! > b[bi]! ? 1 : 0;
+      return;
+    case 'ge':
+      for (; o < end; o++, ai += as, bi += bs) out[o] = a[ai]! >= b[bi]! ? 1 : 0;
+      return;
+  }
+}
+
+function isComparison(op: BinaryOp): boolean {
+  return op === 'eq' || op === 'ne' || op === 'lt' || op === 'le' || op === 'gt' || op === 'ge';
+}
+
+/** Applies a binary op with broadcasting to `outShape`. */
+export function binary(
+  op: BinaryOp,
+  a: TensorInfo,
+  b: TensorInfo,
+  outShape: readonly number[],
+): DataArray {
+  const size = sizeOf(outShape);
+  const cmp = isComparison(op);
+  // Arithmetic on bool is done in float32 and then clamped to 0/1 (so add/mul act as or/and).
+  const boolArith = !cmp && a.dtype === 'bool';
+  const out: Arr = cmp ? new Uint8Array(size) : boolArith ? new Float32Array(size) : allocate(a.dtype, size);
+  if (size === 0) return out;
+  const av = dataOf(a);
+  const bv = dataOf(b);
+  const int = a.dtype === 'int32';
+  const { shape, strides } = collapse(outShape, [
+    broadcastStrides(a.shape, outShape),
+    broadcastStrides(b.shape, outShape),
+  ]);
+  const last = shape.length - 1;
+  const n = shape[last]!;
+  const as = strides[0]![last]!;
+  const bs = strides[1]![last]!;
+  if (shape.length === 1) {
+    binaryRow(op, int, out, 0, av, 0, as, bv, 0, bs, n);
+  } else {
+    const aRows = rowOffsets(shape, strides[0]!);
+    const bRows = rowOffsets(shape, strides[1]!);
+    for (let r = 0; r < aRows.length; r++) {
+      binaryRow(op, int, out, r * n, av, aRows[r]!, as, bv, bRows[r]!, bs, n);
+    }
+  }
+  return boolArith ? toBool(out) : out;
+}
+
+/** `cond ? a : b` with all three broadcast to `outShape`; the result has `a`'s dtype. */
+export function where(
+  cond: TensorInfo,
+  a: TensorInfo,
+  b: TensorInfo,
+  outShape: readonly number[],
+): DataArray {
+  const size = sizeOf(outShape);
+  const out = allocate(a.dtype, size);
+  if (size === 0) return out;
+  const cv = dataOf(cond);
+  const av = dataOf(a);
+  const bv = dataOf(b);
+  const { shape, strides } = collapse(outShape, [
+    broadcastStrides(cond.shape, outShape),
+    broadcastStrides(a.shape, outShape),
+    broadcastStrides(b.shape, outShape),
+  ]);
+  const last = shape.length - 1;
+  const n = shape[last]!;
+  const cs = strides[0]![last]!;
+  const as = strides[1]![last]!;
+  const bs = strides[2]![last]!;
+  const cRows = rowOffsets(shape, strides[0]!);
+  const aRows = rowOffsets(shape, strides[1]!);
+  const bRows = rowOffsets(shape, strides[2]!);
+  for (let r = 0, o = 0; r < cRows.length; r++) {
+    let ci = cRows[r]!;
+    let ai = aRows[r]!;
+    let bi = bRows[r]!;
+    const end = o + n;
+    for (; o < end; o++, ci += cs, ai += as, bi += bs) out[o] = cv[ci] !== 0 ? av[ai]! : bv[bi]!;
+  }
+  return out;
+}
+
+/**
+ * Converts to `dtype`. Typed-array constructors already implement the contract's numeric rules
+ * (float→int32 truncates toward zero, NaN→0), so only →bool needs a loop. A same-dtype cast
+ * shares the array: arrays are never mutated after creation, so sharing is unobservable.
+ */
+export function cast(x: TensorInfo, dtype: DType): DataArray {
+  const src = dataOf(x);
+  if (dtype === x.dtype) return src;
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(src);
+    case 'int32':
+      return new Int32Array(src);
+    case 'bool':
+      return toBool(src);
+  }
+}

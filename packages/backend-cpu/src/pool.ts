@@ -1,0 +1,163 @@
+/**
+ * Fused 2-D pooling kernels: direct loops over each window, clipped to the input (padding
+ * never enters a max and adds zeros to an average).
+ */
+import type { Pool2dParams, TensorInfo } from '@profundo/core';
+import { dataOf } from './storage.js';
+
+interface Geometry {
+  planes: number;
+  H: number;
+  W: number;
+  OH: number;
+  OW: number;
+  kH: number;
+  kW: number;
+  sH: number;
+  sW: number;
+  top: number;
+  left: number;
+}
+
+function geometry(shape: readonly number[], p: Pool2dParams): Geometry {
+  const [N, C, H, W] = shape as [number, number, number, number];
+  const [kH, kW] = p.kernelSize;
+  const [sH, sW] = p.stride;
+  const [top, bottom, left, right] = p.padding;
+  const OH = Math.floor((H + top + bottom - kH) / sH) + 1;
+  const OW = Math.floor((W + left + right - kW) / sW) + 1;
+  return { planes: N * C, H, W, OH, OW, kH, kW, sH, sW, top, left };
+}
+
+/**
+ * Max pooling, NCHW. Each output is its window's maximum; the window is clipped to the input, so
+ * padding never wins.
+ */
+export function maxPool2d(x: TensorInfo, p: Pool2dParams): Float32Array {
+  const X = dataOf(x) as Float32Array;
+  const { planes, H, W, OH, OW, kH, kW, sH, sW, top, left } = geometry(x.shape, p);
+  const out = new Float32Array(planes * OH * OW);
+  let o = 0;
+  for (let c = 0; c < planes; c++) {
+    const base = c * H * W;
+    for (let i = 0; i < OH; i++) {
+      const h0 = i * sH - top;
+      const hs = h0 > 0 ? h0 : 0;
+      const he = h0 + kH < H ? h0 + kH : H;
+      for (let j = 0; j < OW; j++, o++) {
+        const w0 = j * sW - left;
+        const ws = w0 > 0 ? w0 : 0;
+        const we = w0 + kW < W ? w0 + kW : W;
+        let m = -Infinity;
+        for (let h = hs; h < he; h++) {
+          const row = base + h * W;
+          for (let w = ws; w < we; w++) {
+            const v = X[row + w]!;
+            if (v > m) m = v;
+          }
+        }
+        out[o] = m;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Gradient of {@link maxPool2d}: each `dy` goes to its window's first maximum in `x` (scanning
+ * rows, then columns).
+ */
+export function maxPool2dBackprop(dy: TensorInfo, x: TensorInfo, p: Pool2dParams): Float32Array {
+  const X = dataOf(x) as Float32Array;
+  const dY = dataOf(dy) as Float32Array;
+  const { planes, H, W, OH, OW, kH, kW, sH, sW, top, left } = geometry(x.shape, p);
+  const dX = new Float32Array(X.length);
+  let o = 0;
+  for (let c = 0; c < planes; c++) {
+    const base = c * H * W;
+    for (let i = 0; i < OH; i++) {
+      const h0 = i * sH - top;
+      const hs = h0 > 0 ? h0 : 0;
+      const he = h0 + kH < H ? h0 + kH : H;
+      for (let j = 0; j < OW; j++, o++) {
+        const w0 = j * sW - left;
+        const ws = w0 > 0 ? w0 : 0;
+        const we = w0 + kW < W ? w0 + kW : W;
+        let best = base + hs * W + ws;
+        let m = X[best]!;
+        for (let h = hs; h < he; h++) {
+          const row = base + h * W;
+          for (let w = ws; w < we; w++) {
+            const v = X[row + w]!;
+            if (v > m) {
+              m = v;
+              best = row + w;
+            }
+          }
+        }
+        dX[best] += dY[o]!;
+      }
+    }
+  }
+  return dX;
+}
+
+/** Average pooling, NCHW. */
+export function avgPool2d(x: TensorInfo, p: Pool2dParams, countIncludePad: boolean): Float32Array {
+  const X = dataOf(x) as Float32Array;
+  const g = geometry(x.shape, p);
+  const out = new Float32Array(g.planes * g.OH * g.OW);
+  let o = 0;
+  for (let c = 0; c < g.planes; c++) {
+    const base = c * g.H * g.W;
+    for (let i = 0; i < g.OH; i++) {
+      const h0 = i * g.sH - g.top;
+      const hs = Math.max(h0, 0);
+      const he = Math.min(h0 + g.kH, g.H);
+      for (let j = 0; j < g.OW; j++, o++) {
+        const w0 = j * g.sW - g.left;
+        const ws = Math.max(w0, 0);
+        const we = Math.min(w0 + g.kW, g.W);
+        let s = 0;
+        for (let h = hs; h < he; h++) {
+          const row = base + h * g.W;
+          for (let w = ws; w < we; w++) s += X[row + w]!;
+        }
+        out[o] = s / (countIncludePad ? g.kH * g.kW : (he - hs) * (we - ws));
+      }
+    }
+  }
+  return out;
+}
+
+/** Gradient of {@link avgPool2d}: each `dy / divisor` is added to every position of its window. */
+export function avgPool2dBackprop(
+  dy: TensorInfo,
+  inputShape: readonly number[],
+  p: Pool2dParams,
+  countIncludePad: boolean,
+): Float32Array {
+  const dY = dataOf(dy) as Float32Array;
+  const g = geometry(inputShape, p);
+  const dX = new Float32Array(g.planes * g.H * g.W);
+  let o = 0;
+  for (let c = 0; c < g.planes; c++) {
+    const base = c * g.H * g.W;
+    for (let i = 0; i < g.OH; i++) {
+      const h0 = i * g.sH - g.top;
+      const hs = Math.max(h0, 0);
+      const he = Math.min(h0 + g.kH, g.H);
+      for (let j = 0; j < g.OW; j++, o++) {
+        const w0 = j * g.sW - g.left;
+        const ws = Math.max(w0, 0);
+        const we = Math.min(w0 + g.kW, g.W);
+        const v = dY[o]! / (countIncludePad ? g.kH * g.kW : (he - hs) * (we - ws));
+        for (let h = hs; h < he; h++) {
+          const row = base + h * g.W;
+          for (let w = ws; w < we; w++) dX[row + w] += v;
+        }
+      }
+    }
+  }
+  return dX;
+}
