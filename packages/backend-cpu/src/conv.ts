@@ -22,6 +22,7 @@ const CHUNK_ENTRIES = 1 << 17;
 
 let colScratch = new Float32Array(0);
 let rowsScratch = new Float32Array(0);
+let tileScratch = new Float32Array(0);
 let accScratch = new Float64Array(0);
 
 function cols(n: number): Float32Array {
@@ -29,7 +30,7 @@ function cols(n: number): Float32Array {
   return colScratch;
 }
 
-/** A second scratch matrix: a chunk's output (gradient) rows, or a filter-gradient tile. */
+/** A second scratch matrix: a chunk's output (gradient) rows. */
 function rows(n: number): Float32Array {
   if (rowsScratch.length < n) rowsScratch = new Float32Array(n);
   return rowsScratch;
@@ -51,8 +52,8 @@ function shuffle(t: Float32Array, m: Float32Array, g: Geometry, gi: number, n0: 
     for (let b = 0; b < B; b++) {
       const at = ((n0 + b) * O + gi * Og + o) * P;
       const mt = o * ld + b * P;
-      if (toMatrix) m.set(t.subarray(at, at + P), mt);
-      else t.set(m.subarray(mt, mt + P), at);
+      if (toMatrix) for (let i = 0; i < P; i++) m[mt + i] = t[at + i]!;
+      else for (let i = 0; i < P; i++) t[at + i] = m[mt + i]!;
     }
   }
 }
@@ -181,6 +182,7 @@ export function conv2d(x: TensorInfo, weight: TensorInfo, p: Conv2dParams): Floa
   }
   const chunk = chunkOf(g);
   const col = cols(K * chunk * P);
+  const out = rows(Og * chunk * P);
   for (let n0 = 0; n0 < N; n0 += chunk) {
     const B = Math.min(chunk, N - n0);
     const ld = B * P;
@@ -190,7 +192,6 @@ export function conv2d(x: TensorInfo, weight: TensorInfo, p: Conv2dParams): Floa
       if (B === 1) {
         gemmInto(Og, P, K, Wt, gi * Og * K, K, 1, col, 0, P, 1, Y, (n0 * O + gi * Og) * P);
       } else {
-        const out = rows(Og * ld);
         gemmInto(Og, ld, K, Wt, gi * Og * K, K, 1, col, 0, ld, 1, out, 0);
         shuffle(Y, out, g, gi, n0, B, false);
       }
@@ -223,6 +224,7 @@ export function conv2dBackpropInput(
   }
   const chunk = chunkOf(g);
   const col = cols(K * chunk * P);
+  const grad = rows(Og * chunk * P);
   for (let n0 = 0; n0 < N; n0 += chunk) {
     const B = Math.min(chunk, N - n0);
     const ld = B * P;
@@ -230,7 +232,6 @@ export function conv2dBackpropInput(
       if (B === 1) {
         gemmInto(K, P, Og, Wt, gi * Og * K, 1, K, dY, (n0 * O + gi * Og) * P, P, 1, col, 0);
       } else {
-        const grad = rows(Og * ld);
         shuffle(dY, grad, g, gi, n0, B, true);
         gemmInto(K, ld, Og, Wt, gi * Og * K, 1, K, grad, 0, ld, 1, col, 0);
       }
@@ -254,18 +255,19 @@ export function conv2dBackpropFilter(
   const dW = new Float32Array(O * K);
   if (dW.length === 0 || P === 0 || N === 0) return dW;
   const tileSize = Og * K;
+  if (tileScratch.length < tileSize) tileScratch = new Float32Array(tileSize);
   if (accScratch.length < dW.length) accScratch = new Float64Array(dW.length);
+  const tile = tileScratch;
   const acc = accScratch;
   acc.fill(0, 0, dW.length);
   const chunk = g.direct ? 1 : chunkOf(g);
   const col = g.direct ? X : cols(K * chunk * P);
+  const grad = g.direct ? tile : rows(Og * chunk * P);
   for (let n0 = 0; n0 < N; n0 += chunk) {
     const B = Math.min(chunk, N - n0);
     const ld = B * P;
     for (let gi = 0; gi < G; gi++) {
       // dy · colᵀ: B(k, j) = col[j][k], so row stride 1 and column stride ld.
-      const grad = rows(Og * ld + tileSize);
-      const tile = grad.subarray(Og * ld, Og * ld + tileSize);
       if (g.direct) {
         gemmInto(Og, K, P, dY, (n0 * O + gi * Og) * P, P, 1, X, (n0 * C + gi * Cg) * H * W, 1, P, tile, 0);
       } else {

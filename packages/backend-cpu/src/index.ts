@@ -10,10 +10,11 @@ import { CpuBackend } from './cpu-backend.js';
 
 /**
  * Creates the CPU backend: every kernel of the contract over `Float32Array` / `Int32Array` /
- * `Uint8Array` storage, plus fused `softmax` and `logSoftmax`. Runs anywhere JavaScript runs,
+ * `Uint8Array` storage, plus fused `softmax`, `logSoftmax`, `conv2d` (with both backprops),
+ * `maxPool2d` and `avgPool2d` (with their backprops). Runs anywhere JavaScript runs,
  * supports synchronous reads, and its arrays are freed by the garbage collector.
  *
- * Each call returns an independent instance; matmul scratch buffers are shared between them,
+ * Each call returns an independent instance; matmul and conv scratch buffers are shared between them,
  * which is safe because JavaScript runs one kernel at a time per thread.
  *
  * @returns A fresh backend named `'cpu'`.

@@ -160,10 +160,109 @@ export interface Backend {
   readonly fused?: FusedKernels;
 }
 
-/** Optional kernels a backend may provide for speed. Each must match core's composite. */
+/**
+ * Geometry of a 2-D convolution, as core hands it to the fused conv kernels (all values are
+ * validated positive / non-negative integers, and the output size is at least 1×1).
+ *
+ * With input `[N, C, H, W]` and weight `[O, C / groups, kH, kW]` the output is
+ * `[N, O, OH, OW]` where `OH = floor((H + top + bottom - dH·(kH - 1) - 1) / sH) + 1` and
+ * likewise `OW` with `left`, `right`, `dW`, `kW`, `sW`.
+ */
+export interface Conv2dParams {
+  /** `[sH, sW]`: step between neighbouring output positions. */
+  readonly stride: readonly [number, number];
+  /** `[top, bottom, left, right]`: implicit zeros around the input. */
+  readonly padding: readonly [number, number, number, number];
+  /** `[dH, dW]`: step between kernel taps. */
+  readonly dilation: readonly [number, number];
+  /** Channel groups: input channels `g·C/groups …` see only output channels `g·O/groups …`. */
+  readonly groups: number;
+}
+
+/**
+ * Geometry of a 2-D pooling window, as core hands it to the fused pooling kernels. The output
+ * of input `[N, C, H, W]` is `[N, C, OH, OW]` with
+ * `OH = floor((H + top + bottom - kH) / sH) + 1` (likewise `OW`); every window overlaps the
+ * input (core checks that padding is at most half the window).
+ */
+export interface Pool2dParams {
+  /** `[kH, kW]`: window size. */
+  readonly kernelSize: readonly [number, number];
+  /** `[sH, sW]`: step between windows. */
+  readonly stride: readonly [number, number];
+  /** `[top, bottom, left, right]`: padding around the input (see each kernel for its value). */
+  readonly padding: readonly [number, number, number, number];
+}
+
+/**
+ * Optional kernels a backend may provide for speed. Each must match core's composite (built
+ * from the primitives above) to float32 rounding. Core uses a fused forward kernel only when
+ * either no gradient is needed or the kernels of its backward are present too: `conv2d` with
+ * `conv2dBackpropInput` and `conv2dBackpropFilter`, `maxPool2d` with `maxPool2dBackprop`,
+ * `avgPool2d` with `avgPool2dBackprop`. All tensors here are float32 and NCHW; weights OIHW.
+ */
 export interface FusedKernels {
   /** `softmax` along the last axis of a float32 tensor. */
   softmax?(x: TensorInfo): DataHandle;
   /** `logSoftmax` along the last axis of a float32 tensor. */
   logSoftmax?(x: TensorInfo): DataHandle;
+
+  /**
+   * Cross-correlation (PyTorch's `conv2d` without bias) of `x: [N, C, H, W]` with
+   * `weight: [O, C / groups, kH, kW]`, giving `[N, O, OH, OW]`:
+   * `y[n, o, i, j] = Σ_{c, p, q} x[n, g·C/groups + c, i·sH + p·dH - top, j·sW + q·dW - left] · weight[o, c, p, q]`
+   * where `g = floor(o / (O / groups))` and `x` reads 0 outside the input.
+   */
+  conv2d?(x: TensorInfo, weight: TensorInfo, params: Conv2dParams): DataHandle;
+  /**
+   * The gradient of {@link FusedKernels.conv2d} with respect to `x`: given `dy: [N, O, OH, OW]`
+   * and the weight, returns `dx` of `inputShape` (`[N, C, H, W]`), the adjoint of the forward
+   * map (every tap adds `dy · weight` back into the input position it read; taps that read
+   * padding add nothing).
+   */
+  conv2dBackpropInput?(
+    dy: TensorInfo,
+    weight: TensorInfo,
+    inputShape: readonly number[],
+    params: Conv2dParams,
+  ): DataHandle;
+  /**
+   * The gradient of {@link FusedKernels.conv2d} with respect to the weight: given the forward
+   * input `x` and `dy`, returns `dw` of `weightShape` (`[O, C / groups, kH, kW]`),
+   * `dw[o, c, p, q] = Σ_{n, i, j} dy[n, o, i, j] · x[n, g·C/groups + c, i·sH + p·dH - top, j·sW + q·dW - left]`.
+   */
+  conv2dBackpropFilter?(
+    x: TensorInfo,
+    dy: TensorInfo,
+    weightShape: readonly number[],
+    params: Conv2dParams,
+  ): DataHandle;
+
+  /**
+   * Max pooling of `x: [N, C, H, W]`: each output is the maximum of its window, padding
+   * counting as -Infinity (so never chosen).
+   */
+  maxPool2d?(x: TensorInfo, params: Pool2dParams): DataHandle;
+  /**
+   * The gradient of {@link FusedKernels.maxPool2d} with respect to `x` (shape of `x`): each
+   * `dy` element is added at the position of its window's first maximum in `x` (scanning the
+   * window row by row), as PyTorch routes it.
+   */
+  maxPool2dBackprop?(dy: TensorInfo, x: TensorInfo, params: Pool2dParams): DataHandle;
+  /**
+   * Average pooling of `x: [N, C, H, W]`, padding counting as 0. The divisor is `kH · kW` when
+   * `countIncludePad`, else the number of window positions inside the input.
+   */
+  avgPool2d?(x: TensorInfo, params: Pool2dParams, countIncludePad: boolean): DataHandle;
+  /**
+   * The gradient of {@link FusedKernels.avgPool2d} with respect to its input, of
+   * `inputShape`: each `dy` element divided by its window's divisor is added to every input
+   * position of the window.
+   */
+  avgPool2dBackprop?(
+    dy: TensorInfo,
+    inputShape: readonly number[],
+    params: Pool2dParams,
+    countIncludePad: boolean,
+  ): DataHandle;
 }

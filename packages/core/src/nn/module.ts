@@ -28,7 +28,8 @@ import { Parameter } from './parameter.js';
 export abstract class Module {
   /** Whether the module is in training mode (affects Dropout, BatchNorm). */
   training = true;
-  private readonly bufferNames = new Set<string>();
+  /** State-dict key of each buffer → the property holding it. */
+  private readonly bufferNames = new Map<string, string>();
 
   /** Computes the module's output. */
   abstract forward(...inputs: Tensor[]): Tensor;
@@ -76,19 +77,27 @@ export abstract class Module {
 
   /**
    * Declares a non-learned tensor (e.g. running statistics) that belongs in the state dict.
-   * It is kept out of `tidy` and stored as a property under `name`.
+   * It is kept out of `tidy` and stored as a property under `name`; its state-dict key is
+   * `key`, which defaults to `name` (pass PyTorch's snake_case name, e.g. `running_mean`, to
+   * keep files interchangeable with PyTorch while the property stays camelCase).
+   *
+   * @example
+   * ```ts
+   * this.registerBuffer('runningMean', zeros([c]), 'running_mean'); // this.runningMean, key 'running_mean'
+   * ```
    */
-  protected registerBuffer(name: string, value: Tensor): void {
-    this.bufferNames.add(name);
+  protected registerBuffer(name: string, value: Tensor, key = name): void {
+    for (const [k, n] of this.bufferNames) if (n === name && k !== key) this.bufferNames.delete(k);
+    this.bufferNames.set(key, name);
     (this as unknown as Record<string, Tensor>)[name] = keep(value);
   }
 
-  /** Every buffer of this module and its descendants, with dotted names. */
+  /** Every buffer of this module and its descendants, with dotted state-dict keys. */
   namedBuffers(prefix = ''): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     for (const [mname, m] of this.namedModules(prefix)) {
-      for (const name of m.bufferNames) {
-        out.push([join(mname, name), (m as unknown as Record<string, Tensor>)[name]!]);
+      for (const [key, name] of m.bufferNames) {
+        out.push([join(mname, key), (m as unknown as Record<string, Tensor>)[name]!]);
       }
     }
     return out;

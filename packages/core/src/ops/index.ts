@@ -7,3 +7,6 @@ export * from './movement.js';
 export * from './indexing.js';
 export * from './activation.js';
 export * from './cast.js';
+export * from './conv.js';
+export * from './pool.js';
+export * from './norm.js';

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Backend, DataArray, DataHandle, DType, TensorInfo } from '../backend/backend.js';
+import type { Backend, Conv2dParams, DataArray, DataHandle, DType, FusedKernels, Pool2dParams, TensorInfo } from '../backend/backend.js';
 import { getBackendName, listBackends, registerBackend, setBackend, type BackendFactory } from '../backend/registry.js';
 import { noGrad } from '../autograd/graph.js';
 import { memory, tidy } from '../memory.js';
@@ -170,6 +170,28 @@ const opCases: OpCase[] = [
   { name: 'binaryCrossEntropy', inputs: [unit(6), unit(6)], fn: (p, t) => binaryCrossEntropy(p!, t!) },
   { name: 'nllLoss sum', inputs: [[3, 4], idx([3], 4)], fn: (x, t) => nllLoss(x!, t!, { reduction: 'sum' }) },
   { name: 'mseLoss', inputs: [[2, 3], [2, 3]], fn: (a, b) => mseLoss(a!, b!) },
+  { name: 'conv2d padding 1 with bias', inputs: [[2, 3, 5, 5], [4, 3, 3, 3], [4]], fn: (x, w, b) => ops.conv2d(x!, w!, b!, { padding: 1 }) },
+  {
+    name: 'conv2d stride 2, dilation [2,1], padding [1,0], groups 2',
+    inputs: [[2, 4, 7, 6], [4, 2, 2, 3]],
+    fn: (x, w) => ops.conv2d(x!, w!, null, { stride: 2, dilation: [2, 1], padding: [1, 0], groups: 2 }),
+  },
+  { name: "conv2d 'same' even kernel", inputs: [[1, 2, 5, 4], [3, 2, 2, 2]], fn: (x, w) => ops.conv2d(x!, w!, null, { padding: 'same' }) },
+  { name: 'conv2d 1×1 groups 2', inputs: [[2, 4, 3, 3], [2, 2, 1, 1]], fn: (x, w) => ops.conv2d(x!, w!, null, { groups: 2 }) },
+  { name: 'maxPool2d 3×3 stride 2 padding 1', inputs: [big(2, 2, 5, 6)], fn: (x) => ops.maxPool2d(x!, { kernelSize: 3, stride: 2, padding: 1 }) },
+  { name: 'maxPool2d 2×2', inputs: [big(1, 3, 4, 5)], fn: (x) => ops.maxPool2d(x!, 2) },
+  { name: 'avgPool2d 2×2', inputs: [[1, 3, 4, 5]], fn: (x) => ops.avgPool2d(x!, 2) },
+  {
+    name: 'avgPool2d 3×3 stride 2 padding 1 excluding padding',
+    inputs: [[2, 2, 5, 5]],
+    fn: (x) => ops.avgPool2d(x!, { kernelSize: 3, stride: 2, padding: 1, countIncludePad: false }),
+  },
+  { name: 'adaptiveAvgPool2d 7×5 → 3×2', inputs: [[2, 2, 7, 5]], fn: (x) => ops.adaptiveAvgPool2d(x!, [3, 2]) },
+  {
+    name: 'batchNorm training with affine',
+    inputs: [[3, 2, 3, 3], pos(2), [2]],
+    fn: (x, w, b) => ops.batchNorm(x!, { weight: w, bias: b, training: true }),
+  },
 ];
 
 function compareAll(a: Tensor, b: Tensor): Tensor {
@@ -288,6 +310,97 @@ const kernelCases: KernelCase[] = [
 ];
 
 /**
+ * Checks of the optional fused conv / pool kernels, called directly (so a backend that offers a
+ * forward kernel without its backprops is checked too): each against core's composite on the
+ * reference backend, backprops against the composite's autograd gradient for the upstream `dy`.
+ * A backend without the kernel passes trivially.
+ */
+interface FusedCase {
+  name: string;
+  kernel: keyof FusedKernels;
+  /** `x` (NCHW), the weight (convs), then `dy` of the output's shape. */
+  inputs: readonly InputSpec[];
+  call: (f: FusedKernels, xs: TensorInfo[]) => DataHandle;
+  /** The expected result on the reference backend, from ops and autograd. */
+  expected: (xs: Tensor[]) => Tensor;
+}
+
+const convGeom: Conv2dParams = { stride: [2, 1], padding: [1, 1, 2, 2], dilation: [1, 2], groups: 2 };
+const convOpts = { stride: [2, 1] as [number, number], padding: [1, 2] as [number, number], dilation: [1, 2] as [number, number], groups: 2 };
+// 'same' with a 2×3 kernel pads [0, 1, 1, 1]: the asymmetric case of the [top, bottom, left, right] layout.
+const sameGeom: Conv2dParams = { stride: [1, 1], padding: [0, 1, 1, 1], dilation: [1, 1], groups: 1 };
+const poolGeom: Pool2dParams = { kernelSize: [3, 2], stride: [2, 1], padding: [1, 1, 0, 0] };
+const poolOpts = { kernelSize: [3, 2] as [number, number], stride: [2, 1] as [number, number], padding: [1, 0] as [number, number] };
+
+/** The gradient `dy` pulls back to `leaf` through `f`. */
+function pullback(leaf: Tensor, dy: Tensor, f: (t: Tensor) => Tensor): Tensor {
+  const x = tensor(leaf.dataSync(), { shape: leaf.shape, requiresGrad: true });
+  f(x).backward(dy);
+  return x.grad!;
+}
+
+const fusedCases: FusedCase[] = [
+  {
+    name: 'conv2d stride [2,1], padding [1,1,2,2], dilation [1,2], groups 2',
+    kernel: 'conv2d',
+    inputs: [[2, 4, 6, 5], [6, 2, 3, 2]],
+    call: (f, [x, w]) => f.conv2d!(x!, w!, convGeom),
+    expected: ([x, w]) => ops.conv2d(x!, w!, null, convOpts),
+  },
+  {
+    name: "conv2d 'same' 2×3 (padding [0,1,1,1])",
+    kernel: 'conv2d',
+    inputs: [[1, 3, 4, 5], [2, 3, 2, 3]],
+    call: (f, [x, w]) => f.conv2d!(x!, w!, sameGeom),
+    expected: ([x, w]) => ops.conv2d(x!, w!, null, { padding: 'same' }),
+  },
+  {
+    name: 'conv2dBackpropInput',
+    kernel: 'conv2dBackpropInput',
+    inputs: [[2, 4, 6, 5], [6, 2, 3, 2], [2, 6, 3, 7]],
+    call: (f, [x, w, dy]) => f.conv2dBackpropInput!(dy!, w!, x!.shape, convGeom),
+    expected: ([x, w, dy]) => pullback(x!, dy!, (t) => ops.conv2d(t, w!, null, convOpts)),
+  },
+  {
+    name: 'conv2dBackpropFilter',
+    kernel: 'conv2dBackpropFilter',
+    inputs: [[2, 4, 6, 5], [6, 2, 3, 2], [2, 6, 3, 7]],
+    call: (f, [x, w, dy]) => f.conv2dBackpropFilter!(x!, dy!, w!.shape, convGeom),
+    expected: ([x, w, dy]) => pullback(w!, dy!, (t) => ops.conv2d(x!, t, null, convOpts)),
+  },
+  {
+    name: 'maxPool2d 3×2 stride [2,1] padding [1,1,0,0]',
+    kernel: 'maxPool2d',
+    inputs: [big(2, 3, 5, 4)],
+    call: (f, [x]) => f.maxPool2d!(x!, poolGeom),
+    expected: ([x]) => ops.maxPool2d(x!, poolOpts),
+  },
+  {
+    name: 'maxPool2dBackprop',
+    kernel: 'maxPool2dBackprop',
+    inputs: [big(2, 3, 5, 4), [2, 3, 3, 3]],
+    call: (f, [x, dy]) => f.maxPool2dBackprop!(dy!, x!, poolGeom),
+    expected: ([x, dy]) => pullback(x!, dy!, (t) => ops.maxPool2d(t, poolOpts)),
+  },
+  ...[true, false].flatMap((include): FusedCase[] => [
+    {
+      name: `avgPool2d countIncludePad ${include}`,
+      kernel: 'avgPool2d',
+      inputs: [[2, 3, 5, 4]],
+      call: (f, [x]) => f.avgPool2d!(x!, poolGeom, include),
+      expected: ([x]) => ops.avgPool2d(x!, { ...poolOpts, countIncludePad: include }),
+    },
+    {
+      name: `avgPool2dBackprop countIncludePad ${include}`,
+      kernel: 'avgPool2dBackprop',
+      inputs: [[2, 3, 5, 4], [2, 3, 3, 3]],
+      call: (f, [x, dy]) => f.avgPool2dBackprop!(dy!, x!.shape, poolGeom, include),
+      expected: ([x, dy]) => pullback(x!, dy!, (t) => ops.avgPool2d(t, { ...poolOpts, countIncludePad: include })),
+    },
+  ]),
+];
+
+/**
  * The conformance cases for a backend. Register the result with any test runner:
  *
  * @example
@@ -328,6 +441,30 @@ export function conformanceCases(options: ConformanceOptions): ConformanceCase[]
           for (const i of infos) be.dispose(i.handle);
         }
         close(results[0]!, results[1]!, tol, `${options.name} kernel ${k.name}`);
+      },
+    });
+  });
+
+  fusedCases.forEach((k, n) => {
+    cases.push({
+      name: `fused: ${k.name}`,
+      run: async () => {
+        await ready();
+        const be = await setBackend(options.name);
+        if (!be.fused?.[k.kernel]) return; // optional: nothing to check
+        const rng = new Generator(2000 + n);
+        const inputs = k.inputs.map((s) => makeValues(s, rng));
+        await setBackend(REFERENCE);
+        const expected = tidy(() => {
+          const e = k.expected(inputs.map((i) => tensor(i.values, { shape: i.shape })));
+          return { shape: e.shape, values: e.dataSync() };
+        });
+        const infos = inputs.map((i) => ({ handle: be.write(i.values.slice(), i.shape, i.dtype), shape: i.shape, dtype: i.dtype }));
+        const out = k.call(be.fused, infos);
+        const values = await be.read({ handle: out, shape: expected.shape, dtype: 'float32' });
+        be.dispose(out);
+        for (const i of infos) be.dispose(i.handle);
+        close(values, expected.values, k.kernel.includes('Backprop') ? gradTol : tol, `${options.name} fused ${k.name}`);
       },
     });
   });

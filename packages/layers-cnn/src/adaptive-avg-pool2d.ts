@@ -1,0 +1,30 @@
+/**
+ * The 2-D adaptive average-pooling layer.
+ *
+ * @module
+ */
+import { adaptiveAvgPool2d, nn, type Tensor } from '@profundo/core';
+
+/**
+ * Average pooling to a fixed output size whatever the input size, as PyTorch's
+ * `nn.AdaptiveAvgPool2d`: output row `i` of `OH` averages input rows
+ * `floor(i·H/OH) .. ceil((i+1)·H/OH) - 1`, likewise for columns.
+ *
+ * @example
+ * ```ts
+ * const gap = new AdaptiveAvgPool2d(1);        // global average pooling
+ * gap.forward(randn([8, 512, 7, 7])).shape;    // [8, 512, 1, 1]
+ * new AdaptiveAvgPool2d([6, 6]).forward(randn([1, 256, 13, 13])).shape; // [1, 256, 6, 6]
+ * ```
+ */
+export class AdaptiveAvgPool2d extends nn.Module {
+  /** @param outputSize `[OH, OW]`, or one number for a square output. */
+  constructor(readonly outputSize: number | readonly [number, number]) {
+    super();
+  }
+
+  /** Pools `x` `[N, C, H, W]` to `[N, C, OH, OW]`. */
+  forward(x: Tensor): Tensor {
+    return adaptiveAvgPool2d(x, this.outputSize);
+  }
+}

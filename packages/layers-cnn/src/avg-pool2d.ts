@@ -1,0 +1,56 @@
+/**
+ * The 2-D average-pooling layer.
+ *
+ * @module
+ */
+import { avgPool2d, nn, type Tensor } from '@profundo/core';
+
+/** Options of {@link AvgPool2d}; defaults as in PyTorch's `nn.AvgPool2d`. */
+export interface AvgPool2dLayerOptions {
+  /** Step between windows (default: the kernel size). */
+  stride?: number | readonly [number, number];
+  /** Zero padding on every side, at most half the window (default 0). */
+  padding?: number | readonly [number, number];
+  /** Whether padded zeros count in each window's divisor (default true). */
+  countIncludePad?: boolean;
+}
+
+/**
+ * Average pooling over `kH×kW` windows of `[N, C, H, W]` (or `[C, H, W]`) inputs.
+ *
+ * @example
+ * ```ts
+ * const pool = new AvgPool2d(2);
+ * pool.forward(randn([8, 16, 28, 28])).shape; // [8, 16, 14, 14]
+ * new AvgPool2d(3, { stride: 1, padding: 1, countIncludePad: false });
+ * ```
+ */
+export class AvgPool2d extends nn.Module {
+  /** Stride (the kernel size when not given). */
+  readonly stride: number | readonly [number, number];
+  /** Padding on every side. */
+  readonly padding: number | readonly [number, number];
+  /** Whether padding counts in the divisor. */
+  readonly countIncludePad: boolean;
+
+  /** @param kernelSize window size, `k` or `[kH, kW]`. */
+  constructor(
+    readonly kernelSize: number | readonly [number, number],
+    options: AvgPool2dLayerOptions = {},
+  ) {
+    super();
+    this.stride = options.stride ?? kernelSize;
+    this.padding = options.padding ?? 0;
+    this.countIncludePad = options.countIncludePad ?? true;
+  }
+
+  /** Pools `x`. */
+  forward(x: Tensor): Tensor {
+    return avgPool2d(x, {
+      kernelSize: this.kernelSize,
+      stride: this.stride,
+      padding: this.padding,
+      countIncludePad: this.countIncludePad,
+    });
+  }
+}
