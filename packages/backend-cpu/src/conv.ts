@@ -96,12 +96,16 @@ function padded(p: Conv2dParams): boolean {
 }
 
 /**
- * Writes the column matrix of channels `Cg` of one image (starting at `xOff`) into `col` at
- * column `c0` with row stride `ld`: row `(c·kH + p)·kW + q` holds the input each output position
- * reads through tap `(p, q)` of channel `c`. Only positions inside the input are written: where
- * a tap reads padding, `col` must already hold 0 (see {@link padded}).
+ * im2col, or with `back` its adjoint col2im, for channels `Cg` of one image (starting at `xOff`
+ * in `x`) and the column matrix `col` at column `c0` with row stride `ld`: row
+ * `(c·kH + p)·kW + q` of `col` holds the input each output position reads through tap `(p, q)`
+ * of channel `c`.
+ *
+ * - im2col writes those rows from `x`, but only positions inside the input: where a tap reads
+ *   padding, `col` must already hold 0 (see {@link padded}).
+ * - col2im adds every column entry back into the input position it came from, in `x`.
  */
-function im2col(x: Float32Array, xOff: number, g: Geometry, p: Conv2dParams, col: Float32Array, c0: number, ld: number): void {
+function im2col(x: Float32Array, xOff: number, g: Geometry, p: Conv2dParams, col: Float32Array, c0: number, ld: number, back: boolean): void {
   const { H, W, Cg, kH, kW, OH, OW } = g;
   const [sH, sW] = p.stride;
   const [dH, dW] = p.dilation;
@@ -120,43 +124,18 @@ function im2col(x: Float32Array, xOff: number, g: Geometry, p: Conv2dParams, col
         const jLo = Math.min(OW, Math.max(0, Math.ceil(-w0 / sW)));
         const n = Math.max(jLo, Math.min(OW, Math.ceil((W - w0) / sW))) - jLo;
         let o = r + iLo * OW + jLo;
-        let src = plane + (iLo * sH + h0) * W + w0 + jLo * sW;
+        let at = plane + (iLo * sH + h0) * W + w0 + jLo * sW;
         const step = sH * W;
-        if (sW === 1) {
-          for (let i = iLo; i < iHi; i++, o += OW, src += step) for (let j = 0; j < n; j++) col[o + j] = x[src + j]!;
+        if (back) {
+          if (sW === 1) {
+            for (let i = iLo; i < iHi; i++, o += OW, at += step) for (let j = 0; j < n; j++) x[at + j] += col[o + j]!;
+          } else {
+            for (let i = iLo; i < iHi; i++, o += OW, at += step) for (let j = 0; j < n; j++) x[at + j * sW] += col[o + j]!;
+          }
+        } else if (sW === 1) {
+          for (let i = iLo; i < iHi; i++, o += OW, at += step) for (let j = 0; j < n; j++) col[o + j] = x[at + j]!;
         } else {
-          for (let i = iLo; i < iHi; i++, o += OW, src += step) for (let j = 0; j < n; j++) col[o + j] = x[src + j * sW]!;
-        }
-      }
-    }
-  }
-}
-
-/** The adjoint of {@link im2col}: adds every column entry back into the input position it came from. */
-function col2im(col: Float32Array, c0: number, ld: number, g: Geometry, p: Conv2dParams, dx: Float32Array, xOff: number): void {
-  const { H, W, Cg, kH, kW, OH, OW } = g;
-  const [sH, sW] = p.stride;
-  const [dH, dW] = p.dilation;
-  const top = p.padding[0];
-  const left = p.padding[2];
-  let r = c0;
-  for (let c = 0; c < Cg; c++) {
-    const plane = xOff + c * H * W;
-    for (let kh = 0; kh < kH; kh++) {
-      const h0 = kh * dH - top;
-      const iLo = Math.min(OH, Math.max(0, Math.ceil(-h0 / sH)));
-      const iHi = Math.max(iLo, Math.min(OH, Math.ceil((H - h0) / sH)));
-      for (let kw = 0; kw < kW; kw++, r += ld) {
-        const w0 = kw * dW - left;
-        const jLo = Math.min(OW, Math.max(0, Math.ceil(-w0 / sW)));
-        const n = Math.max(jLo, Math.min(OW, Math.ceil((W - w0) / sW))) - jLo;
-        let o = r + iLo * OW + jLo;
-        let dst = plane + (iLo * sH + h0) * W + w0 + jLo * sW;
-        const step = sH * W;
-        if (sW === 1) {
-          for (let i = iLo; i < iHi; i++, o += OW, dst += step) for (let j = 0; j < n; j++) dx[dst + j] += col[o + j]!;
-        } else {
-          for (let i = iLo; i < iHi; i++, o += OW, dst += step) for (let j = 0; j < n; j++) dx[dst + j * sW] += col[o + j]!;
+          for (let i = iLo; i < iHi; i++, o += OW, at += step) for (let j = 0; j < n; j++) col[o + j] = x[at + j * sW]!;
         }
       }
     }
@@ -188,7 +167,7 @@ export function conv2d(x: TensorInfo, weight: TensorInfo, p: Conv2dParams): Floa
     const ld = B * P;
     for (let gi = 0; gi < G; gi++) {
       if (padded(p)) col.fill(0, 0, K * ld);
-      for (let b = 0; b < B; b++) im2col(X, ((n0 + b) * C + gi * Cg) * H * W, g, p, col, b * P, ld);
+      for (let b = 0; b < B; b++) im2col(X, ((n0 + b) * C + gi * Cg) * H * W, g, p, col, b * P, ld, false);
       if (B === 1) {
         gemmInto(Og, P, K, Wt, gi * Og * K, K, 1, col, 0, P, 1, Y, (n0 * O + gi * Og) * P);
       } else {
@@ -235,7 +214,7 @@ export function conv2dBackpropInput(
         shuffle(dY, grad, g, gi, n0, B, true);
         gemmInto(K, ld, Og, Wt, gi * Og * K, 1, K, grad, 0, ld, 1, col, 0);
       }
-      for (let b = 0; b < B; b++) col2im(col, b * P, ld, g, p, dX, ((n0 + b) * C + gi * Cg) * H * W);
+      for (let b = 0; b < B; b++) im2col(dX, ((n0 + b) * C + gi * Cg) * H * W, g, p, col, b * P, ld, true);
     }
   }
   return dX;
@@ -272,7 +251,7 @@ export function conv2dBackpropFilter(
         gemmInto(Og, K, P, dY, (n0 * O + gi * Og) * P, P, 1, X, (n0 * C + gi * Cg) * H * W, 1, P, tile, 0);
       } else {
         if (padded(p)) col.fill(0, 0, K * ld);
-        for (let b = 0; b < B; b++) im2col(X, ((n0 + b) * C + gi * Cg) * H * W, g, p, col, b * P, ld);
+        for (let b = 0; b < B; b++) im2col(X, ((n0 + b) * C + gi * Cg) * H * W, g, p, col, b * P, ld, false);
         shuffle(dY, grad, g, gi, n0, B, true);
         gemmInto(Og, K, ld, grad, 0, ld, 1, col, 0, 1, ld, tile, 0);
       }

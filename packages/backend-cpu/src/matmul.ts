@@ -29,98 +29,32 @@ let packA = new Float64Array(MC * KC);
 let packB = new Float64Array(0);
 
 /**
- * Computes `C[cOff + i*N + j] = sum_k A(i,k) * B(k,j)` where `A(i,k) = A[aOff + i*ars + k*acs]`
- * and `B(k,j) = B[bOff + k*brs + j*bcs]`. Strides express transposition.
+ * Packs a `len×kc` block of `src` (element `(l, k)` at `src[off + l*ls + k*ks]`) into 4-lane
+ * panels laid out `[panel][k][lane]`, zero-padding the last panel. It packs A's rows
+ * (`l` = i, MR lanes) and B's columns (`l` = j, NR lanes) alike, since MR = NR = 4.
  */
-function gemm(
-  M: number,
-  N: number,
-  K: number,
-  A: Float32Array,
-  aOff: number,
-  ars: number,
-  acs: number,
-  B: Float32Array,
-  bOff: number,
-  brs: number,
-  bcs: number,
-  C: Float32Array,
-  cOff: number,
-): void {
-  if (M < MR || N < NR) {
-    gemmSmall(M, N, K, A, aOff, ars, acs, B, bOff, brs, bcs, C, cOff);
-    return;
-  }
-  for (let nc0 = 0; nc0 < N; nc0 += NC) {
-    const nc = Math.min(NC, N - nc0);
-    const ncp = Math.ceil(nc / NR) * NR;
-    for (let kc0 = 0; kc0 < K; kc0 += KC) {
-      const kc = Math.min(KC, K - kc0);
-      if (packB.length < ncp * kc) packB = new Float64Array(ncp * kc);
-      packPanelsB(B, bOff + kc0 * brs + nc0 * bcs, brs, bcs, kc, nc, packB);
-      for (let mc0 = 0; mc0 < M; mc0 += MC) {
-        const mc = Math.min(MC, M - mc0);
-        const mcp = Math.ceil(mc / MR) * MR;
-        if (packA.length < mcp * kc) packA = new Float64Array(mcp * kc);
-        packPanelsA(A, aOff + mc0 * ars + kc0 * acs, ars, acs, mc, kc, packA);
-        macroKernel(packA, packB, mc, nc, kc, C, cOff + mc0 * N + nc0, N);
-      }
-    }
-  }
-}
-
-/** Packs rows of A (an mc×kc block) into MR-row panels laid out `[panel][k][MR]`, zero-padding the last. */
-function packPanelsA(
-  A: Float32Array,
+function packPanels(
+  src: Float32Array,
   off: number,
-  rs: number,
-  cs: number,
-  mc: number,
+  ls: number,
+  ks: number,
+  len: number,
   kc: number,
   dst: Float64Array,
 ): void {
   let p = 0;
-  for (let i0 = 0; i0 < mc; i0 += MR) {
-    const rows = Math.min(MR, mc - i0);
-    if (rows === MR) {
-      const r0 = off + i0 * rs;
-      for (let k = 0, s = r0; k < kc; k++, s += cs, p += MR) {
-        dst[p] = A[s]!;
-        dst[p + 1] = A[s + rs]!;
-        dst[p + 2] = A[s + 2 * rs]!;
-        dst[p + 3] = A[s + 3 * rs]!;
+  for (let l0 = 0; l0 < len; l0 += 4) {
+    const lanes = Math.min(4, len - l0);
+    if (lanes === 4) {
+      for (let k = 0, s = off + l0 * ls; k < kc; k++, s += ks, p += 4) {
+        dst[p] = src[s]!;
+        dst[p + 1] = src[s + ls]!;
+        dst[p + 2] = src[s + 2 * ls]!;
+        dst[p + 3] = src[s + 3 * ls]!;
       }
     } else {
-      for (let k = 0; k < kc; k++, p += MR) {
-        for (let t = 0; t < MR; t++) dst[p + t] = t < rows ? A[off + (i0 + t) * rs + k * cs]! : 0;
-      }
-    }
-  }
-}
-
-/** Packs columns of B (a kc×nc block) into NR-column panels laid out `[panel][k][NR]`, zero-padding the last. */
-function packPanelsB(
-  B: Float32Array,
-  off: number,
-  rs: number,
-  cs: number,
-  kc: number,
-  nc: number,
-  dst: Float64Array,
-): void {
-  let p = 0;
-  for (let j0 = 0; j0 < nc; j0 += NR) {
-    const cols = Math.min(NR, nc - j0);
-    if (cols === NR) {
-      for (let k = 0, s = off + j0 * cs; k < kc; k++, s += rs, p += NR) {
-        dst[p] = B[s]!;
-        dst[p + 1] = B[s + cs]!;
-        dst[p + 2] = B[s + 2 * cs]!;
-        dst[p + 3] = B[s + 3 * cs]!;
-      }
-    } else {
-      for (let k = 0; k < kc; k++, p += NR) {
-        for (let t = 0; t < NR; t++) dst[p + t] = t < cols ? B[off + k * rs + (j0 + t) * cs]! : 0;
+      for (let k = 0; k < kc; k++, p += 4) {
+        for (let t = 0; t < 4; t++) dst[p + t] = t < lanes ? src[off + (l0 + t) * ls + k * ks]! : 0;
       }
     }
   }
@@ -197,7 +131,7 @@ function edgeStore(
 /**
  * Matrices thinner than one micro-tile (matrix–vector products, M or N < 4) would waste most of
  * a padded 4×4 tile, so they use direct loops: row-times-matrix (axpy) when B's rows are
- * contiguous, dot products otherwise.
+ * contiguous, dot products otherwise. Every entry of the `M×N` block is written, not added to.
  */
 function gemmSmall(
   M: number,
@@ -265,22 +199,22 @@ export function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: bo
   if (Bb === 1 && !transA) {
     // A shared B with a row-major A: the batch is just more rows of one big product, which
     // packs B once and fills micro-tiles across batch boundaries.
-    gemm(batch * M, N, K, A, 0, ars, acs, B, 0, brs, bcs, C, 0);
+    gemmInto(batch * M, N, K, A, 0, ars, acs, B, 0, brs, bcs, C, 0);
     return C;
   }
   for (let p = 0; p < batch; p++) {
     const aOff = Ba === 1 ? 0 : p * M * K;
     const bOff = Bb === 1 ? 0 : p * K * N;
-    gemm(M, N, K, A, aOff, ars, acs, B, bOff, brs, bcs, C, p * M * N);
+    gemmInto(M, N, K, A, aOff, ars, acs, B, bOff, brs, bcs, C, p * M * N);
   }
   return C;
 }
 
 /**
- * The blocked GEMM on raw arrays, for kernels (convolution) that multiply blocks of larger
- * buffers: overwrites the dense `M×N` block `C[cOff + i·N + j]` with `Σ_k A(i,k)·B(k,j)`, where
- * `A(i,k) = A[aOff + i·ars + k·acs]` and `B(k,j) = B[bOff + k·brs + j·bcs]` (strides express
- * transposes).
+ * The blocked GEMM on raw arrays, for `matmul` and for kernels (convolution) that multiply
+ * blocks of larger buffers: overwrites the dense `M×N` block `C[cOff + i·N + j]` with
+ * `Σ_k A(i,k)·B(k,j)`, where `A(i,k) = A[aOff + i·ars + k·acs]` and
+ * `B(k,j) = B[bOff + k·brs + j·bcs]` (strides express transposes).
  */
 export function gemmInto(
   M: number,
@@ -297,6 +231,26 @@ export function gemmInto(
   C: Float32Array,
   cOff: number,
 ): void {
+  if (M < MR || N < NR) {
+    gemmSmall(M, N, K, A, aOff, ars, acs, B, bOff, brs, bcs, C, cOff);
+    return;
+  }
+  // The macro-kernel adds into C.
   C.fill(0, cOff, cOff + M * N);
-  if (M > 0 && N > 0 && K > 0) gemm(M, N, K, A, aOff, ars, acs, B, bOff, brs, bcs, C, cOff);
+  for (let nc0 = 0; nc0 < N; nc0 += NC) {
+    const nc = Math.min(NC, N - nc0);
+    const ncp = Math.ceil(nc / NR) * NR;
+    for (let kc0 = 0; kc0 < K; kc0 += KC) {
+      const kc = Math.min(KC, K - kc0);
+      if (packB.length < ncp * kc) packB = new Float64Array(ncp * kc);
+      packPanels(B, bOff + kc0 * brs + nc0 * bcs, bcs, brs, nc, kc, packB);
+      for (let mc0 = 0; mc0 < M; mc0 += MC) {
+        const mc = Math.min(MC, M - mc0);
+        const mcp = Math.ceil(mc / MR) * MR;
+        if (packA.length < mcp * kc) packA = new Float64Array(mcp * kc);
+        packPanels(A, aOff + mc0 * ars + kc0 * acs, ars, acs, mc, kc, packA);
+        macroKernel(packA, packB, mc, nc, kc, C, cOff + mc0 * N + nc0, N);
+      }
+    }
+  }
 }

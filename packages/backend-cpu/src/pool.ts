@@ -104,29 +104,9 @@ export function maxPool2dBackprop(dy: TensorInfo, x: TensorInfo, p: Pool2dParams
 
 /** Average pooling, NCHW. */
 export function avgPool2d(x: TensorInfo, p: Pool2dParams, countIncludePad: boolean): Float32Array {
-  const X = dataOf(x) as Float32Array;
   const g = geometry(x.shape, p);
   const out = new Float32Array(g.planes * g.OH * g.OW);
-  let o = 0;
-  for (let c = 0; c < g.planes; c++) {
-    const base = c * g.H * g.W;
-    for (let i = 0; i < g.OH; i++) {
-      const h0 = i * g.sH - g.top;
-      const hs = Math.max(h0, 0);
-      const he = Math.min(h0 + g.kH, g.H);
-      for (let j = 0; j < g.OW; j++, o++) {
-        const w0 = j * g.sW - g.left;
-        const ws = Math.max(w0, 0);
-        const we = Math.min(w0 + g.kW, g.W);
-        let s = 0;
-        for (let h = hs; h < he; h++) {
-          const row = base + h * g.W;
-          for (let w = ws; w < we; w++) s += X[row + w]!;
-        }
-        out[o] = s / (countIncludePad ? g.kH * g.kW : (he - hs) * (we - ws));
-      }
-    }
-  }
+  avgPool(dataOf(x) as Float32Array, out, g, countIncludePad, false);
   return out;
 }
 
@@ -137,9 +117,18 @@ export function avgPool2dBackprop(
   p: Pool2dParams,
   countIncludePad: boolean,
 ): Float32Array {
-  const dY = dataOf(dy) as Float32Array;
   const g = geometry(inputShape, p);
   const dX = new Float32Array(g.planes * g.H * g.W);
+  avgPool(dataOf(dy) as Float32Array, dX, g, countIncludePad, true);
+  return dX;
+}
+
+/**
+ * The loops of both average-pooling kernels. Forward (`back` false) writes each window's
+ * average of the input `src` to output `dst[o]`; backward adds `src[o] / divisor` (`src` the
+ * output gradient) to every position of window `o` in the input gradient `dst`.
+ */
+function avgPool(src: Float32Array, dst: Float32Array, g: Geometry, countIncludePad: boolean, back: boolean): void {
   let o = 0;
   for (let c = 0; c < g.planes; c++) {
     const base = c * g.H * g.W;
@@ -151,13 +140,22 @@ export function avgPool2dBackprop(
         const w0 = j * g.sW - g.left;
         const ws = Math.max(w0, 0);
         const we = Math.min(w0 + g.kW, g.W);
-        const v = dY[o]! / (countIncludePad ? g.kH * g.kW : (he - hs) * (we - ws));
-        for (let h = hs; h < he; h++) {
-          const row = base + h * g.W;
-          for (let w = ws; w < we; w++) dX[row + w] += v;
+        const divisor = countIncludePad ? g.kH * g.kW : (he - hs) * (we - ws);
+        if (back) {
+          const v = src[o]! / divisor;
+          for (let h = hs; h < he; h++) {
+            const row = base + h * g.W;
+            for (let w = ws; w < we; w++) dst[row + w] += v;
+          }
+        } else {
+          let s = 0;
+          for (let h = hs; h < he; h++) {
+            const row = base + h * g.W;
+            for (let w = ws; w < we; w++) s += src[row + w]!;
+          }
+          dst[o] = s / divisor;
         }
       }
     }
   }
-  return dX;
 }

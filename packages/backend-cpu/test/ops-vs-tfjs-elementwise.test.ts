@@ -10,11 +10,11 @@ import {
   awayFromZero,
   bools,
   checkAgainst,
-  checkForward,
   checkGrad,
   erf64,
   ints,
   pf,
+  suite,
   tf,
   ties,
   uniform,
@@ -26,16 +26,6 @@ import {
 useBackends();
 
 const rng = new Rng(20240601);
-
-/** Runs forward and (unless disabled) gradient checks for each case as its own test. */
-function suite(cases: readonly OpCase[]): void {
-  for (const c of cases) {
-    it(c.name, () => {
-      checkForward(c);
-      checkGrad(c);
-    });
-  }
-}
 
 // ----- binary arithmetic ------------------------------------------------------------------
 

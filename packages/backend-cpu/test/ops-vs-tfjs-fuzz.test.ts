@@ -3,16 +3,15 @@
  * permutations, slices, pads, concatenations and matmul sizes that the hand-written tables
  * do not enumerate. Forward and gradient. See ops-vs-tfjs-harness.ts.
  */
-import { describe, it } from 'vitest';
+import { describe } from 'vitest';
 import {
   type OpCase,
   Rng,
   bools,
   broadcastShape,
-  checkForward,
-  checkGrad,
   ints,
   pf,
+  suite,
   tf,
   tfBroadcasting,
   uniform,
@@ -22,15 +21,6 @@ import {
 useBackends();
 
 const rng = new Rng(8675309);
-
-function suite(cases: readonly OpCase[]): void {
-  for (const c of cases) {
-    it(c.name, () => {
-      checkForward(c);
-      checkGrad(c);
-    });
-  }
-}
 
 /** A random shape of rank in [minRank, maxRank] with dims in [1, maxDim]. */
 function randomShape(minRank: number, maxRank: number, maxDim: number): number[] {

@@ -18,7 +18,7 @@ import { createCpuBackend } from '@profundo/backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
-import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 
 export { pf, tf };
 
@@ -248,6 +248,16 @@ export function checkGrad(c: OpCase, seed = 1234): void {
     expect(g!.dtype, `${label}: dtype`).toBe('float32');
     expectClose(readPf(g!), expected[j]!, c.gradTol ?? GRAD, label);
   });
+}
+
+/** Runs forward and (unless disabled) gradient checks for each case as its own test. */
+export function suite(cases: readonly OpCase[]): void {
+  for (const c of cases) {
+    it(c.name, () => {
+      checkForward(c);
+      checkGrad(c);
+    });
+  }
 }
 
 /** Compares a Profundo result with plain expected numbers (shape, dtype, values). */

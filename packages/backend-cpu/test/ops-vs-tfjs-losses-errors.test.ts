@@ -9,12 +9,11 @@ import {
   type OpCase,
   Rng,
   checkAgainst,
-  checkForward,
-  checkGrad,
   expectClose,
   ints,
   pf,
   readPf,
+  suite,
   tf,
   toPf,
   toTf,
@@ -26,15 +25,6 @@ import {
 useBackends();
 
 const rng = new Rng(31337);
-
-function suite(cases: readonly OpCase[]): void {
-  for (const c of cases) {
-    it(c.name, () => {
-      checkForward(c);
-      checkGrad(c);
-    });
-  }
-}
 
 type Reduction = 'mean' | 'sum' | 'none';
 const TF_REDUCTION: Record<Reduction, tf.Reduction> = { mean: tf.Reduction.MEAN, sum: tf.Reduction.SUM, none: tf.Reduction.NONE };

@@ -9,11 +9,10 @@ import {
   type OpCase,
   Rng,
   checkAgainst,
-  checkForward,
-  checkGrad,
   ints,
   pf,
   ravel,
+  suite,
   tf,
   toPf,
   uniform,
@@ -25,15 +24,6 @@ import {
 useBackends();
 
 const rng = new Rng(4242);
-
-function suite(cases: readonly OpCase[]): void {
-  for (const c of cases) {
-    it(c.name, () => {
-      checkForward(c);
-      checkGrad(c);
-    });
-  }
-}
 
 /** A fresh random [2,3,4] input. */
 const x234 = (): Arr => uniform(rng, [2, 3, 4]);

@@ -10,9 +10,9 @@ import {
   bools,
   broadcastShape,
   checkForward,
-  checkGrad,
   ints,
   pf,
+  suite,
   tf,
   ties,
   uniform,
@@ -23,15 +23,6 @@ import {
 useBackends();
 
 const rng = new Rng(777);
-
-function suite(cases: readonly OpCase[]): void {
-  for (const c of cases) {
-    it(c.name, () => {
-      checkForward(c);
-      checkGrad(c);
-    });
-  }
-}
 
 // ----- reductions -------------------------------------------------------------------------
 

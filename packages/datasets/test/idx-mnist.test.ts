@@ -6,16 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValueError } from '@profundo/core';
 import { DataLoader, loadMnistIdx, type MnistIdxFiles } from '../src/index.js';
-
-/** An IDX file written by hand: magic 0x00 0x00 type ndims, big-endian u32 dims, data. */
-function idx(type: number, dims: number[], data: number[] | Uint8Array = [], ndims = dims.length): Uint8Array {
-  const out = new Uint8Array(4 + 4 * dims.length + data.length);
-  const v = new DataView(out.buffer);
-  out.set([0, 0, type, ndims]);
-  dims.forEach((d, k) => v.setUint32(4 + 4 * k, d, false));
-  out.set(data, 4 + 4 * dims.length);
-  return out;
-}
+import { idx } from './idx-file.js';
 
 // Three 2×3 training images and two test images, with their digits.
 const TRAIN_PIXELS = [0, 255, 128, 1, 2, 3, /**/ 10, 20, 30, 40, 50, 60, /**/ 255, 0, 255, 0, 255, 0];

@@ -3,17 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ValueError } from '@profundo/core';
 import { isGzip, parseIdx } from '../src/index.js';
 import { gunzip } from '../src/idx-source.js';
-
-/** An IDX file written by hand: magic, big-endian u32 dims, then `data` as given. */
-function idx(type: number, dims: number[], data: Uint8Array | number[] = [], ndims = dims.length): Uint8Array {
-  const body = data instanceof Uint8Array ? data : Uint8Array.from(data);
-  const out = new Uint8Array(4 + 4 * dims.length + body.length);
-  const v = new DataView(out.buffer);
-  out.set([0, 0, type, ndims]);
-  dims.forEach((d, k) => v.setUint32(4 + 4 * k, d, false));
-  out.set(body, 4 + 4 * dims.length);
-  return out;
-}
+import { idx } from './idx-file.js';
 
 /** Big-endian bytes of `values` written with DataView's setter `set`. */
 function be(size: number, set: (v: DataView, at: number, x: number) => void, values: number[]): Uint8Array {
