@@ -4,11 +4,12 @@ import { readFileSync, rmSync } from 'node:fs';
 
 const out = '.vitest-results.json';
 rmSync(out, { force: true });
-const run = spawnSync(
-  'pnpm',
-  ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`, ...process.argv.slice(2)],
-  { stdio: 'inherit' },
-);
+const vitest = ['pnpm', 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`, ...process.argv.slice(2)];
+// The gpu.js backend's Node suite runs on headless-gl, which needs an X display: without one,
+// run vitest under a virtual one (Debian's xvfb). That suite fails loudly if it gets none.
+const xvfb = !process.env.DISPLAY && spawnSync('xvfb-run', ['--help'], { stdio: 'ignore' }).status === 0;
+const [cmd, ...args] = xvfb ? ['xvfb-run', '-a', ...vitest] : vitest;
+const run = spawnSync(cmd, args, { stdio: 'inherit' });
 let passed = 0;
 let failed = 0;
 let skipped = 0;

@@ -1,0 +1,145 @@
+/**
+ * The browser side of `gpujs.ts`: times float32 matmul and one training step of the main job's
+ * MLP on @profundo/backend-gpujs (webgl2 or webgpu) and on TensorFlow.js's WebGL backend, in
+ * the page it is loaded into. Exposes `globalThis.bench`.
+ *
+ * Every timing covers the GPU work, not just its submission: a run issues `repeats` ops and
+ * then reads the last result back, and the time is divided by `repeats`. Both libraries are
+ * measured the same way, after a warmup that compiles their kernels.
+ */
+import { manualSeed, nn, registerBackend, setBackend, tensor, tidy, listBackends, type Tensor } from '@profundo/core';
+import { createGpujsBackend, type GpujsMode } from '@profundo/backend-gpujs';
+import { SGD } from '@profundo/optimizers';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import '@tensorflow/tfjs-backend-webgl';
+
+/** Which implementation a measurement runs on. */
+export type Lib = 'gpujs-webgl2' | 'gpujs-webgpu' | 'tfjs-webgl';
+
+function random(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  });
+}
+
+async function useLib(lib: Lib): Promise<void> {
+  if (lib === 'tfjs-webgl') {
+    await tf.setBackend('webgl');
+    await tf.ready();
+    if (tf.getBackend() !== 'webgl') throw new Error(`tfjs runs on ${tf.getBackend()}, not webgl`);
+    return;
+  }
+  const mode = lib.slice('gpujs-'.length) as GpujsMode;
+  if (!listBackends().includes(lib)) registerBackend(lib, () => createGpujsBackend({ mode }));
+  await setBackend(lib);
+}
+
+/** Milliseconds per call of `run` (which returns something to read back), median of `samples`. */
+async function time(run: (repeats: number) => Promise<void>, repeats: number, samples: number): Promise<number> {
+  await run(1); // warmup: compiles
+  const out: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    const t0 = performance.now();
+    await run(repeats);
+    out.push((performance.now() - t0) / repeats);
+  }
+  out.sort((a, b) => a - b);
+  return out[Math.floor(out.length / 2)]!;
+}
+
+/** ms per n×n×n matmul. */
+async function matmul(lib: Lib, n: number, repeats: number, samples: number): Promise<number> {
+  await useLib(lib);
+  const av = random(n * n, 1);
+  const bv = random(n * n, 2);
+  if (lib === 'tfjs-webgl') {
+    const a = tf.tensor2d(av, [n, n]);
+    const b = tf.tensor2d(bv, [n, n]);
+    const ms = await time(async (r) => {
+      let c: tf.Tensor | null = null;
+      for (let i = 0; i < r; i++) {
+        c?.dispose();
+        c = tf.matMul(a, b);
+      }
+      await c!.data();
+      c!.dispose();
+    }, repeats, samples);
+    a.dispose();
+    b.dispose();
+    return ms;
+  }
+  const a = tensor(av, { shape: [n, n] });
+  const b = tensor(bv, { shape: [n, n] });
+  const ms = await time(async (r) => {
+    let c: Tensor | null = null;
+    for (let i = 0; i < r; i++) {
+      c?.dispose();
+      c = a.matmul(b);
+    }
+    await c!.data();
+    c!.dispose();
+  }, repeats, samples);
+  a.dispose();
+  b.dispose();
+  return ms;
+}
+
+/** ms per training step of the main job's MLP (784 → 256 → 10, batch 64, SGD momentum), loss read back. */
+async function mlpStep(lib: Lib, repeats: number, samples: number): Promise<number> {
+  await useLib(lib);
+  const x = random(64 * 784, 3).map((v) => v + 0.5);
+  const labels = Int32Array.from({ length: 64 }, (_, i) => (i * 7) % 10);
+  if (lib === 'tfjs-webgl') {
+    const xs = tf.tensor2d(x, [64, 784]);
+    const ys = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
+    const w1 = tf.variable(tf.mul(tf.tensor2d(random(784 * 256, 4), [784, 256]), 0.07));
+    const b1 = tf.variable(tf.zeros([256]));
+    const w2 = tf.variable(tf.mul(tf.tensor2d(random(256 * 10, 5), [256, 10]), 0.12));
+    const b2 = tf.variable(tf.zeros([10]));
+    const opt = tf.train.momentum(0.05, 0.9);
+    const step = () =>
+      opt.minimize(() => {
+        const h = tf.relu(tf.add(tf.matMul(xs, w1), b1));
+        return tf.losses.softmaxCrossEntropy(ys, tf.add(tf.matMul(h, w2), b2)) as tf.Scalar;
+      }, true)!;
+    const ms = await time(async (r) => {
+      for (let i = 0; i < r; i++) {
+        const loss = step();
+        if (i === r - 1) await loss.data();
+        loss.dispose();
+      }
+    }, repeats, samples);
+    tf.dispose([xs, ys, w1, b1, w2, b2]);
+    opt.dispose();
+    return ms;
+  }
+  manualSeed(0);
+  const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10));
+  const opt = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+  const xs = tensor(x, { shape: [64, 784] });
+  const ys = tensor(labels, { dtype: 'int32' });
+  const ms = await time(async (r) => {
+    for (let i = 0; i < r; i++) {
+      const loss = tidy(() => {
+        opt.zeroGrad();
+        const l = nn.crossEntropy(model.forward(xs), ys);
+        l.backward();
+        opt.step();
+        return l.detach();
+      });
+      if (i === r - 1) await loss.data();
+      loss.dispose();
+    }
+  }, repeats, samples);
+  opt.zeroGrad();
+  for (const p of model.parameters()) p.dispose();
+  xs.dispose();
+  ys.dispose();
+  return ms;
+}
+
+const bench = { matmul, mlpStep };
+(globalThis as { bench?: typeof bench }).bench = bench;

@@ -1,0 +1,85 @@
+/**
+ * GPU benchmark in one headless Chromium: float32 matmul (256, 512, 1024) and one training step
+ * of the main job's MLP (784 → 256 → 10, batch 64, SGD with momentum) on
+ * @profundo/backend-gpujs in its webgl2 and webgpu modes and on TensorFlow.js's WebGL backend,
+ * with the ratios of their times.
+ *
+ * Run from the repository root: `pnpm --filter @profundo/bench gpujs` (Debian's chromium;
+ * `CHROMIUM_PATH` overrides /usr/bin/chromium). The browser is started with WebGPU enabled on
+ * SwiftShader, and WebGL2 is its default; on these machines both are software renderers, so the
+ * figures compare the libraries' kernels, not GPUs.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import type { Lib } from './gpujs-page.js';
+
+const LIBS: Lib[] = ['gpujs-webgl2', 'gpujs-webgpu', 'tfjs-webgl'];
+const SIZES = [256, 512, 1024];
+const FLAGS = [
+  '--headless=new', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+  '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-webgpu-adapter=swiftshader',
+];
+
+const dir = mkdtempSync(join(tmpdir(), 'profundo-bench-'));
+await build({
+  entryPoints: [fileURLToPath(new URL('./gpujs-page.ts', import.meta.url))],
+  outfile: join(dir, 'page.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  conditions: ['source'],
+  logLevel: 'warning',
+});
+writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="/page.js"></script>');
+const server = createServer((req, res) => {
+  const file = req.url === '/page.js' ? 'page.js' : 'index.html';
+  res.setHeader('content-type', file.endsWith('.js') ? 'text/javascript' : 'text/html');
+  res.end(readFileSync(join(dir, file)));
+});
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const port = (server.address() as { port: number }).port;
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: FLAGS, ignoreDefaultArgs: ['--headless'] });
+
+type Bench = { matmul(lib: Lib, n: number, repeats: number, samples: number): Promise<number>; mlpStep(lib: Lib, repeats: number, samples: number): Promise<number> };
+try {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.waitForFunction(() => 'bench' in globalThis);
+  const rows: { what: string; ms: Record<Lib, number> }[] = [];
+  const measure = async (what: string, run: (lib: Lib) => Promise<number>) => {
+    const ms = {} as Record<Lib, number>;
+    for (const lib of LIBS) {
+      ms[lib] = await run(lib);
+      console.log(`  ${what.padEnd(16)} ${lib.padEnd(13)} ${ms[lib].toFixed(1).padStart(9)} ms`);
+    }
+    rows.push({ what, ms });
+  };
+  for (const n of SIZES) {
+    const repeats = n <= 256 ? 4 : n <= 512 ? 2 : 1;
+    const samples = n <= 512 ? 3 : 1;
+    await measure(`matmul ${n}`, (lib) => page.evaluate(([l, n, r, s]) => (globalThis as unknown as { bench: Bench }).bench.matmul(l, n, r, s), [lib, n, repeats, samples] as const));
+  }
+  await measure('MLP train step', (lib) => page.evaluate((l) => (globalThis as unknown as { bench: Bench }).bench.mlpStep(l, 3, 3), lib));
+
+  console.log('\nms per op (lower is better); ratio = backend-gpujs time / TensorFlow.js WebGL time');
+  console.log(`${'op'.padEnd(16)} ${'gpujs webgl2'.padStart(13)} ${'gpujs webgpu'.padStart(13)} ${'tfjs webgl'.padStart(11)} ${'webgl2/tfjs'.padStart(12)} ${'webgpu/tfjs'.padStart(12)}`);
+  for (const { what, ms } of rows) {
+    const t = ms['tfjs-webgl'];
+    console.log(
+      `${what.padEnd(16)} ${ms['gpujs-webgl2'].toFixed(1).padStart(13)} ${ms['gpujs-webgpu'].toFixed(1).padStart(13)} ${t.toFixed(1).padStart(11)} ` +
+        `${(ms['gpujs-webgl2'] / t).toFixed(2).padStart(11)}× ${(ms['gpujs-webgpu'] / t).toFixed(2).padStart(11)}×`,
+    );
+  }
+} finally {
+  await browser.close();
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,294 @@
+/**
+ * The gpu.js backend object: the backend contract of `@profundo/core` over device-resident
+ * gpu.js results, one generated kernel per (op, shapes, dtype, params), compiled once and
+ * cached.
+ *
+ * @module
+ */
+import {
+  BackendError,
+  ValueError,
+  type Backend,
+  type BinaryOp,
+  type DataArray,
+  type DataHandle,
+  type DType,
+  type FusedKernels,
+  type ReduceOp,
+  type TensorInfo,
+  type UnaryOp,
+} from '@profundo/core';
+import { Device, GpuStorage, MAX_ELEMENTS, type DeviceMemoryInfo, type GpujsMode } from './device.js';
+import {
+  argmaxSource,
+  binarySource,
+  castSource,
+  concatSource,
+  expandSource,
+  FILL_SOURCE,
+  gatherSource,
+  matmulSource,
+  padSource,
+  permuteSource,
+  reduceChunkSource,
+  reduceSource,
+  scatterAddSource,
+  sizeOf,
+  sliceSource,
+  softmaxSource,
+  unarySource,
+  whereSource,
+} from './kernels.js';
+
+/** The largest integer magnitude int32 and bool tensors may hold here: 2^24. */
+export const MAX_EXACT_INT = 2 ** 24;
+
+/** Reductions longer than this run in stages of {@link REDUCE_CHUNK} elements per thread. */
+const DIRECT_REDUCE = 4096;
+const REDUCE_CHUNK = 1024;
+/** Inputs per concat kernel (WebGPU guarantees 8 storage buffers per shader stage, one is the output). */
+const CONCAT_INPUTS = 6;
+
+function storageOf(handle: DataHandle): GpuStorage {
+  if (!(handle instanceof GpuStorage)) {
+    throw new BackendError('backend-gpujs', 'received a handle that this backend did not create');
+  }
+  return handle;
+}
+
+function toFloat32(values: DataArray, dtype: DType): Float32Array {
+  if (dtype === 'float32') return values instanceof Float32Array ? values : Float32Array.from(values);
+  if (dtype === 'bool') return Float32Array.from(values, (v) => (v !== 0 ? 1 : 0));
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v > MAX_EXACT_INT || v < -MAX_EXACT_INT) {
+      throw new ValueError(
+        'write',
+        `int32 value ${v} at index ${i} is outside ±2^24 (${MAX_EXACT_INT}), the range backend-gpujs stores exactly (integers live in float32 on the GPU)`,
+      );
+    }
+  }
+  return Float32Array.from(values);
+}
+
+function fromFloat32(values: Float32Array, dtype: DType): DataArray {
+  if (dtype === 'float32') return values;
+  if (dtype === 'int32') return Int32Array.from(values);
+  return Uint8Array.from(values, (v) => (v !== 0 ? 1 : 0));
+}
+
+/**
+ * Profundo's GPU backend on gpu.js. Create it with {@link createGpujsBackend}; every tensor
+ * stays on the device (a float texture on the GL modes, a storage buffer on WebGPU) until
+ * `data()` / `dataSync()` reads it.
+ */
+export class GpujsBackend implements Backend {
+  /** `'gpujs'`. */
+  readonly name = 'gpujs';
+  /** The gpu.js mode the kernels really run in (verified when the backend was created). */
+  readonly mode: GpujsMode;
+  /**
+   * Synchronous read: present on the GL modes, absent on WebGPU, whose readback is async only.
+   */
+  readonly readSync?: (info: TensorInfo) => DataArray;
+  /** Fused softmax and log-softmax along the last axis. */
+  readonly fused: FusedKernels = {
+    softmax: (x: TensorInfo): DataHandle => this.#softmax(x, false),
+    logSoftmax: (x: TensorInfo): DataHandle => this.#softmax(x, true),
+  };
+  readonly #device: Device;
+
+  /** @internal Use {@link createGpujsBackend}. */
+  constructor(device: Device) {
+    this.#device = device;
+    this.mode = device.mode;
+    if (!device.async) {
+      this.readSync = (info: TensorInfo): DataArray => fromFloat32(device.readSync(storageOf(info.handle)), info.dtype);
+    }
+  }
+
+  /** The largest tensor, in elements, this backend stores (2^24, or less on small GL devices). */
+  get maxElements(): number {
+    return this.#device.maxElements;
+  }
+
+  /**
+   * Device memory held by live tensors: textures or buffers and their bytes on the device
+   * (texels × bytes per texel on GL, which may exceed core's 4 bytes per element), plus the
+   * number of compiled kernels.
+   */
+  deviceMemory(): DeviceMemoryInfo {
+    return this.#device.memory();
+  }
+
+  /** Frees the compiled kernels and the gpu.js context. Tensors of this backend become unusable. */
+  destroy(): void {
+    this.#device.destroy();
+  }
+
+  // ----- memory -----------------------------------------------------------------------------
+
+  write(values: DataArray, shape: readonly number[], dtype: DType): DataHandle {
+    const n = sizeOf(shape);
+    if (values.length !== n) {
+      throw new ValueError('write', `got ${values.length} values for shape [${shape.join(', ')}] (needs ${n})`);
+    }
+    return this.#device.upload(toFloat32(values, dtype));
+  }
+
+  async read(info: TensorInfo): Promise<DataArray> {
+    return fromFloat32(await this.#device.read(storageOf(info.handle)), info.dtype);
+  }
+
+  dispose(handle: DataHandle): void {
+    this.#device.dispose(storageOf(handle));
+  }
+
+  // ----- helpers ----------------------------------------------------------------------------
+
+  #run(op: string, source: string, n: number, inputs: readonly TensorInfo[], scalars: readonly number[] = []): GpuStorage {
+    return this.#device.run(`gpujs ${op}`, source, n, inputs.map((t) => storageOf(t.handle)), scalars);
+  }
+
+  #fill(op: string, n: number, value: number): GpuStorage {
+    return this.#device.run(`gpujs ${op}`, FILL_SOURCE, n, [], [value]);
+  }
+
+  #copy(x: TensorInfo): GpuStorage {
+    return this.#run('copy', castSource('float32', 'float32'), sizeOf(x.shape), [x]);
+  }
+
+  // ----- element-wise -----------------------------------------------------------------------
+
+  unary(op: UnaryOp, x: TensorInfo): DataHandle {
+    return this.#run(op, unarySource(op), sizeOf(x.shape), [x]);
+  }
+
+  binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): DataHandle {
+    return this.#run(op, binarySource(op, a.dtype, a.shape, b.shape, outShape), sizeOf(outShape), [a, b]);
+  }
+
+  where(cond: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): DataHandle {
+    return this.#run('where', whereSource(cond.shape, a.shape, b.shape, outShape), sizeOf(outShape), [cond, a, b]);
+  }
+
+  cast(x: TensorInfo, dtype: DType): DataHandle {
+    return this.#run('cast', castSource(x.dtype, dtype), sizeOf(x.shape), [x]);
+  }
+
+  // ----- reductions -------------------------------------------------------------------------
+
+  reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataHandle {
+    const outShape = x.shape.filter((_, d) => !axes.includes(d));
+    const rows = sizeOf(outShape);
+    const length = axes.reduce((a, d) => a * x.shape[d]!, 1);
+    if (rows === 0) return new GpuStorage(0, this.#device);
+    if (length === 0) return this.#fill(op, rows, 0);
+    if (length <= DIRECT_REDUCE) return this.#run(op, reduceSource(op, x.shape, axes), rows, [x]);
+    // Long reductions: move the reduced axes last, then reduce [rows, length] in chunks.
+    const kept = x.shape.map((_, d) => d).filter((d) => !axes.includes(d));
+    const perm = [...kept, ...axes];
+    let current: TensorInfo = x;
+    const temps: GpuStorage[] = [];
+    if (perm.some((p, d) => p !== d)) {
+      const t = this.#run('permute', permuteSource(x.shape, perm), sizeOf(x.shape), [x]);
+      temps.push(t);
+      current = { handle: t, shape: [rows, length], dtype: x.dtype };
+    }
+    let len = length;
+    while (len > DIRECT_REDUCE) {
+      const parts = Math.ceil(len / REDUCE_CHUNK);
+      const t = this.#run(op, reduceChunkSource(op, len, REDUCE_CHUNK), rows * parts, [current]);
+      temps.push(t);
+      current = { handle: t, shape: [rows, parts], dtype: x.dtype };
+      len = parts;
+    }
+    const out = this.#run(op, reduceSource(op, [rows, len], [1]), rows, [current]);
+    for (const t of temps) this.#device.dispose(t);
+    return out;
+  }
+
+  argmax(x: TensorInfo, axis: number): DataHandle {
+    const n = sizeOf(x.shape) / (x.shape[axis] || 1);
+    if (x.shape[axis] === 0) return this.#fill('argmax', sizeOf(x.shape.filter((_, d) => d !== axis)), 0);
+    return this.#run('argmax', argmaxSource(x.shape, axis), n, [x]);
+  }
+
+  // ----- linear algebra ---------------------------------------------------------------------
+
+  matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean): DataHandle {
+    const [ba, a1, a2] = a.shape as [number, number, number];
+    const [bb, b1, b2] = b.shape as [number, number, number];
+    const m = transA ? a2 : a1;
+    const k = transA ? a1 : a2;
+    const n = transB ? b1 : b2;
+    const size = Math.max(ba, bb) * m * n;
+    if (k === 0) return this.#fill('matmul', size, 0);
+    return this.#run('matmul', matmulSource(ba, bb, m, k, n, transA, transB), size, [a, b]);
+  }
+
+  // ----- movement ---------------------------------------------------------------------------
+
+  permute(x: TensorInfo, perm: readonly number[]): DataHandle {
+    return this.#run('permute', permuteSource(x.shape, perm), sizeOf(x.shape), [x]);
+  }
+
+  expand(x: TensorInfo, shape: readonly number[]): DataHandle {
+    return this.#run('expand', expandSource(x.shape, shape), sizeOf(shape), [x]);
+  }
+
+  slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): DataHandle {
+    return this.#run('slice', sliceSource(x.shape, begin, size), sizeOf(size), [x]);
+  }
+
+  pad(x: TensorInfo, pads: readonly (readonly [number, number])[], value: number): DataHandle {
+    const outShape = x.shape.map((n, d) => n + pads[d]![0] + pads[d]![1]);
+    const n = sizeOf(outShape);
+    if (sizeOf(x.shape) === 0) return this.#fill('pad', n, value);
+    return this.#run('pad', padSource(x.shape, pads), n, [x], [value]);
+  }
+
+  concat(xs: readonly TensorInfo[], axis: number): DataHandle {
+    const parts = xs.filter((x) => sizeOf(x.shape) > 0);
+    const outShape = xs[0]!.shape.map((n, d) => (d === axis ? xs.reduce((a, x) => a + x.shape[axis]!, 0) : n));
+    if (parts.length === 0) return new GpuStorage(0, this.#device);
+    if (parts.length === 1) return this.#copy(parts[0]!);
+    if (parts.length <= CONCAT_INPUTS) {
+      return this.#run('concat', concatSource(parts.map((x) => x.shape), axis), sizeOf(outShape), parts);
+    }
+    // More inputs than one kernel may bind: join them in groups, then join the groups.
+    const groups: TensorInfo[] = [];
+    const temps: DataHandle[] = [];
+    for (let g = 0; g < parts.length; g += CONCAT_INPUTS) {
+      const group = parts.slice(g, g + CONCAT_INPUTS);
+      const shape = group[0]!.shape.map((n, d) => (d === axis ? group.reduce((a, x) => a + x.shape[axis]!, 0) : n));
+      const handle = this.concat(group, axis);
+      temps.push(handle);
+      groups.push({ handle, shape, dtype: group[0]!.dtype });
+    }
+    const out = this.concat(groups, axis);
+    for (const t of temps) this.dispose(t);
+    return out;
+  }
+
+  gather(x: TensorInfo, index: TensorInfo, axis: number): DataHandle {
+    return this.#run('gather', gatherSource(x.shape, index.shape, axis), sizeOf(index.shape), [x, index]);
+  }
+
+  scatterAdd(index: TensorInfo, src: TensorInfo, axis: number, outShape: readonly number[]): DataHandle {
+    const n = sizeOf(outShape);
+    if (sizeOf(index.shape) === 0) return this.#fill('scatterAdd', n, 0);
+    return this.#run('scatterAdd', scatterAddSource(index.shape, axis, outShape), n, [index, src]);
+  }
+
+  // ----- fused ------------------------------------------------------------------------------
+
+  #softmax(x: TensorInfo, log: boolean): DataHandle {
+    const n = x.shape[x.shape.length - 1] ?? 1;
+    const size = sizeOf(x.shape);
+    if (size === 0) return new GpuStorage(0, this.#device);
+    return this.#run(log ? 'logSoftmax' : 'softmax', softmaxSource(n, log), size, [x]);
+  }
+}
+
+export { MAX_ELEMENTS };

@@ -1,0 +1,325 @@
+/**
+ * The device runtime: one gpu.js `GPU` instance, a cache of compiled kernels, and the storage
+ * handles that keep tensors on the device between kernels.
+ *
+ * Every tensor is one flat, row-major gpu.js result of `output: [n]`: a float texture on the
+ * GL modes (gpu.js lays it out as a near-square 2-D texture) or an `f32` storage buffer on
+ * WebGPU. Kernels read their inputs by flat index and compute one output element per thread.
+ *
+ * @internal
+ * @module
+ */
+import { BackendError } from '@profundo/core';
+import { gpujs, type DeviceValue, type GpuInstance, type KernelClass, type KernelRun } from './gpujs.js';
+
+/** The gpu.js modes this backend runs in. */
+export type GpujsMode = 'headlessgl' | 'webgl2' | 'webgl' | 'webgpu';
+
+/**
+ * The largest tensor (in elements) the backend stores: 2^24 = 16,777,216. Kernels compute
+ * element indices in float32 arithmetic on the device (the only number type every gpu.js
+ * target shares), which is exact only up to 2^24. Larger tensors are rejected with a
+ * {@link BackendError} naming this limit; the GL texture limit (`MAX_TEXTURE_SIZE`² texels) is
+ * checked as well but is larger on every device with `MAX_TEXTURE_SIZE` >= 4096.
+ */
+export const MAX_ELEMENTS = 2 ** 24;
+
+/** Live device storage, as {@link GpujsBackend.deviceMemory} reports it. */
+export interface DeviceMemoryInfo {
+  /** Live textures (GL) or buffers (WebGPU) that hold tensors. */
+  readonly buffers: number;
+  /** Their size on the device in bytes (texture texels × bytes per texel; buffer bytes). */
+  readonly bytes: number;
+  /** Kernels compiled and cached so far. */
+  readonly kernels: number;
+}
+
+let nextId = 1;
+
+/**
+ * The handle core holds for each tensor: the device value (or, on WebGPU, the Promise of it)
+ * and its element count. Empty tensors hold no device memory at all.
+ */
+export class GpuStorage {
+  /** A number for debugging messages. */
+  readonly id = nextId++;
+  /** The resolved device value; `null` for empty tensors and for WebGPU results still pending. */
+  value: DeviceValue | null = null;
+  /** WebGPU: the Promise of the value (kernels are asynchronous there). */
+  promise: Promise<DeviceValue> | null = null;
+  /** Bytes this storage occupies on the device. */
+  bytes = 0;
+  /** Kernels issued with this storage as input that have not been launched yet (WebGPU). */
+  users = 0;
+  /** `dispose()` was called. */
+  disposed = false;
+  /** The device value was released. */
+  released = false;
+
+  constructor(
+    /** Number of elements. */
+    readonly size: number,
+    readonly device: Device,
+  ) {}
+}
+
+/** Bytes per texel of a GL texture, from its internal format. */
+function bytesPerTexel(value: DeviceValue): number {
+  const gl = value.context as Record<string, number> | undefined;
+  if (gl && value.internalFormat !== undefined) {
+    if (value.internalFormat === gl.R32F) return 4;
+    if (value.internalFormat === gl.RG32F) return 8;
+  }
+  return 16;
+}
+
+/** Flattens what gpu.js's `toArray()` returns for a 1-D output into one Float32Array. */
+function flatten(values: unknown, size: number): Float32Array {
+  if (values instanceof Float32Array) return values.length === size ? values : values.slice(0, size);
+  throw new BackendError('read', `gpu.js returned ${Object.prototype.toString.call(values)} for a 1-D result`);
+}
+
+const KERNEL_CLASSES: Record<GpujsMode, keyof typeof gpujs> = {
+  headlessgl: 'HeadlessGLKernel',
+  webgl2: 'WebGL2Kernel',
+  webgl: 'WebGLKernel',
+  webgpu: 'WebGPUKernel',
+};
+
+/**
+ * One gpu.js context in one mode, with its kernel cache and live-storage accounting.
+ */
+export class Device {
+  /** Whether kernels return Promises (WebGPU). */
+  readonly async: boolean;
+  /** The largest number of elements one tensor may have here. */
+  readonly maxElements: number;
+  readonly #kernels = new Map<string, KernelRun>();
+  readonly #kernelClass: unknown;
+  #dummy: GpuStorage | null = null;
+  #buffers = 0;
+  #bytes = 0;
+
+  constructor(
+    readonly gpu: GpuInstance,
+    readonly mode: GpujsMode,
+    /** `MAX_TEXTURE_SIZE` on the GL modes; `Infinity` on WebGPU. */
+    readonly maxTextureSize: number,
+  ) {
+    this.async = mode === 'webgpu';
+    this.#kernelClass = gpujs[KERNEL_CLASSES[mode]];
+    // gpu.js stores n values in a near-square texture of ceil(sqrt(n))-ish sides.
+    this.maxElements = Math.min(MAX_ELEMENTS, Number.isFinite(maxTextureSize) ? (maxTextureSize - 1) ** 2 : MAX_ELEMENTS);
+  }
+
+  /** Live storage and compiled kernels. */
+  memory(): DeviceMemoryInfo {
+    return { buffers: this.#buffers, bytes: this.#bytes, kernels: this.#kernels.size };
+  }
+
+  /** Throws a {@link BackendError} naming the limit when `n` elements do not fit. */
+  checkSize(op: string, n: number): void {
+    if (n > this.maxElements) {
+      const why =
+        this.maxElements === MAX_ELEMENTS
+          ? `2^24: element indices are computed in float32 on the device`
+          : `the texture limit MAX_TEXTURE_SIZE = ${this.maxTextureSize} per side`;
+      throw new BackendError(
+        op,
+        `a tensor of ${n} elements exceeds backend-gpujs's limit of ${this.maxElements} elements (${why}); split it into smaller tensors`,
+      );
+    }
+  }
+
+  /** The compiled kernel for `source` with `n` outputs, compiling it on first use. */
+  #kernel(key: string, source: string, n: number): KernelRun {
+    key = `${n}:${key}`;
+    let k = this.#kernels.get(key);
+    if (!k) {
+      k = this.gpu.createKernel(source, {
+        output: [n],
+        pipeline: true,
+        immutable: true,
+        precision: 'single',
+        tactic: 'precision',
+        loopMaxIterations: 1 << 30,
+      });
+      this.#kernels.set(key, k);
+    }
+    return k;
+  }
+
+  /** A 1-element storage standing in for empty inputs, which kernels never read. */
+  #placeholder(): GpuStorage {
+    if (!this.#dummy) {
+      this.#dummy = this.upload(new Float32Array(1), false);
+    }
+    return this.#dummy;
+  }
+
+  /** Checks that gpu.js really ran the kernel in this mode and returned a device value. */
+  #checkResult(op: string, k: KernelRun, result: unknown): DeviceValue {
+    if (k.kernel.constructor !== this.#kernelClass) {
+      const reason = k.kernel.fallbackReason ? `: ${k.kernel.fallbackReason}` : '';
+      throw new BackendError(op, `gpu.js left ${this.mode} for another backend while running a kernel${reason}`);
+    }
+    const v = result as DeviceValue | null;
+    if (!v || typeof v !== 'object' || typeof v.delete !== 'function' || typeof v.toArray !== 'function') {
+      throw new BackendError(op, `gpu.js returned no device value in ${this.mode} mode`);
+    }
+    return v;
+  }
+
+  #track(s: GpuStorage, bytes: number): void {
+    s.bytes = bytes;
+    this.#buffers++;
+    this.#bytes += bytes;
+  }
+
+  /**
+   * Runs the kernel `source` (a JavaScript function gpu.js compiles; it computes element
+   * `this.thread.x` of an `n`-element result) over `inputs`, then `scalars` as float
+   * uniforms. Returns the new storage at once; on WebGPU its value arrives asynchronously.
+   */
+  run(op: string, source: string, n: number, inputs: readonly GpuStorage[], scalars: readonly number[] = []): GpuStorage {
+    this.checkSize(op, n);
+    const out = new GpuStorage(n, this);
+    if (n === 0) return out;
+    const ins = inputs.map((s) => {
+      if (s.released || (s.disposed && s.users === 0)) throw new BackendError(op, `storage #${s.id} was used after dispose()`);
+      return s.size === 0 ? this.#placeholder() : s;
+    });
+    const k = this.#kernel(`${ins.map((s) => s.size).join(',')}:${source}`, source, n);
+    if (!this.async) {
+      const result = k(...ins.map((s) => s.value), ...scalars);
+      const v = this.#checkResult(op, k, result);
+      out.value = v;
+      const size = v.size ?? [n, 1];
+      this.#track(out, size[0]! * size[1]! * bytesPerTexel(v));
+      return out;
+    }
+    for (const s of ins) s.users++;
+    this.#track(out, n * 4);
+    // An input may be freed only once the kernel reading it was submitted, which on WebGPU is
+    // when the kernel's own Promise settles (its first run waits for an asynchronous build).
+    const done = (): void => {
+      for (const s of ins) this.#unuse(s);
+    };
+    const launch = (values: DeviceValue[]): Promise<DeviceValue> => {
+      let p: Promise<unknown>;
+      try {
+        p = k(...values, ...scalars) as Promise<unknown>;
+      } catch (e) {
+        done();
+        throw e;
+      }
+      return p.then(
+        (r) => {
+          done();
+          return this.#checkResult(op, k, r);
+        },
+        (e: unknown) => {
+          done();
+          throw e;
+        },
+      );
+    };
+    const ready = ins.every((s) => s.value);
+    out.promise = ready
+      ? launch(ins.map((s) => s.value!))
+      : Promise.all(ins.map((s) => s.value ?? s.promise!)).then(launch, (e: unknown) => {
+          done();
+          throw e;
+        });
+    out.promise.then(
+      (v) => {
+        out.value = v;
+      },
+      () => {},
+    );
+    return out;
+  }
+
+  /** Copies host values to the device. */
+  upload(values: Float32Array, track = true): GpuStorage {
+    const n = values.length;
+    this.checkSize('write', n);
+    if (n === 0) return new GpuStorage(0, this);
+    const source = 'function (v) { return v[this.thread.x]; }';
+    const k = this.#kernel(source, source, n);
+    const out = new GpuStorage(n, this);
+    if (!this.async) {
+      const v = this.#checkResult('write', k, k(values));
+      out.value = v;
+      const size = v.size ?? [n, 1];
+      if (track) this.#track(out, size[0]! * size[1]! * bytesPerTexel(v));
+      return out;
+    }
+    if (track) this.#track(out, n * 4);
+    out.promise = (k(values) as Promise<unknown>).then((r) => this.#checkResult('write', k, r));
+    out.promise.then(
+      (v) => {
+        out.value = v;
+      },
+      () => {},
+    );
+    return out;
+  }
+
+  /** Reads a storage's values back (float32; the backend converts to the tensor's dtype). */
+  async read(s: GpuStorage): Promise<Float32Array> {
+    if (s.size === 0) return new Float32Array(0);
+    if (s.disposed) throw new BackendError('read', `storage #${s.id} was used after dispose()`);
+    const v = s.value ?? (await s.promise!);
+    return flatten(await v.toArray(), s.size);
+  }
+
+  /** Synchronous read (GL modes only). */
+  readSync(s: GpuStorage): Float32Array {
+    if (s.size === 0) return new Float32Array(0);
+    if (s.disposed) throw new BackendError('readSync', `storage #${s.id} was used after dispose()`);
+    if (!s.value) throw new BackendError('readSync', `${this.mode} reads asynchronously; use await data()`);
+    return flatten(s.value.toArray(), s.size);
+  }
+
+  /** Frees a storage once no pending kernel still needs it. */
+  dispose(s: GpuStorage): void {
+    if (s.disposed) throw new BackendError('dispose', `storage #${s.id} was disposed twice`);
+    s.disposed = true;
+    if (s.size === 0) return;
+    this.#buffers--;
+    this.#bytes -= s.bytes;
+    if (s.users === 0) this.#release(s);
+  }
+
+  #unuse(s: GpuStorage): void {
+    if (--s.users === 0 && s.disposed) this.#release(s);
+  }
+
+  #release(s: GpuStorage): void {
+    if (s.released) return;
+    s.released = true;
+    if (s.value) {
+      s.value.delete();
+      s.value = null;
+    } else if (s.promise) {
+      s.promise.then(
+        (v) => v.delete(),
+        () => {},
+      );
+    }
+    s.promise = null;
+  }
+
+  /** Frees every cached kernel and the gpu.js context. */
+  destroy(): void {
+    for (const k of this.#kernels.values()) k.destroy();
+    this.#kernels.clear();
+    this.gpu.destroy();
+  }
+}
+
+/** Which kernel class a mode must end up with; used to verify the mode at creation. */
+export function kernelClassFor(mode: GpujsMode): KernelClass {
+  return gpujs[KERNEL_CLASSES[mode]] as KernelClass;
+}

@@ -1,0 +1,3 @@
+import { browserSuite } from './browser/suite.js';
+
+browserSuite('webgl2', { mlp: true });

@@ -1,0 +1,3 @@
+import { browserSuite } from './browser/suite.js';
+
+browserSuite('webgpu', { mlp: true });

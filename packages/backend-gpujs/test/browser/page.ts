@@ -1,0 +1,88 @@
+/**
+ * The test page's module: exposes `globalThis.profundo`, which the Node side calls through
+ * playwright to run each conformance case, the MLP loss comparison and the tidy check inside
+ * the browser, on the backend's browser bundle.
+ */
+import { BackendError, listBackends, registerBackend, setBackend } from '@profundo/core';
+import { conformanceCases, type ConformanceCase } from '@profundo/core/testing';
+import { createCpuBackend } from '@profundo/backend-cpu';
+import { createGpujsBackend, type GpujsBackend, type GpujsMode } from '@profundo/backend-gpujs';
+import { GPUJS_GRAD_TOLERANCE, GPUJS_TOLERANCE } from '../settings.js';
+import { MAIN_JOB, mlpLosses, syntheticBatches, tidyTraining, type TidyReport } from '../training.js';
+
+const cases = new Map<string, ConformanceCase[]>();
+
+function nameOf(mode: GpujsMode): string {
+  return `gpujs-${mode}`;
+}
+
+function factory(mode: GpujsMode) {
+  return () => createGpujsBackend({ mode });
+}
+
+function casesFor(mode: GpujsMode): ConformanceCase[] {
+  let list = cases.get(mode);
+  if (!list) {
+    list = conformanceCases({ name: nameOf(mode), factory: factory(mode), tolerance: GPUJS_TOLERANCE, gradTolerance: GPUJS_GRAD_TOLERANCE });
+    cases.set(mode, list);
+  }
+  return list;
+}
+
+async function backend(mode: GpujsMode): Promise<GpujsBackend> {
+  if (!listBackends().includes(nameOf(mode))) registerBackend(nameOf(mode), factory(mode));
+  return (await setBackend(nameOf(mode))) as GpujsBackend;
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ''}` : String(e);
+}
+
+const api = {
+  /** The conformance case names, in order. */
+  caseNames(mode: GpujsMode): string[] {
+    return casesFor(mode).map((c) => c.name);
+  },
+  /** Runs one case; resolves to its outcome instead of rejecting. */
+  async runCase(mode: GpujsMode, name: string): Promise<{ ok: boolean; message?: string }> {
+    const c = casesFor(mode).find((x) => x.name === name);
+    if (!c) return { ok: false, message: `no case named ${name}` };
+    try {
+      await c.run();
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, message: describe(e) };
+    }
+  },
+  /** What the backend reports about itself. */
+  async info(mode: GpujsMode): Promise<{ name: string; mode: string; readSync: boolean; maxElements: number }> {
+    const b = await backend(mode);
+    return { name: b.name, mode: b.mode, readSync: typeof b.readSync === 'function', maxElements: b.maxElements };
+  },
+  /** The error a mode this page cannot run gives (or null if it was created). */
+  async unavailable(mode: GpujsMode): Promise<{ name: string; message: string; isBackendError: boolean } | null> {
+    try {
+      const b = await createGpujsBackend({ mode });
+      b.destroy();
+      return null;
+    } catch (e) {
+      return { name: (e as Error).name, message: (e as Error).message, isBackendError: e instanceof BackendError };
+    }
+  },
+  /** The first `steps` losses of the main job's MLP on the CPU backend and on this one. */
+  async mlp(mode: GpujsMode, steps: number): Promise<{ cpu: number[]; gpu: number[] }> {
+    if (!listBackends().includes('cpu')) registerBackend('cpu', createCpuBackend);
+    const batches = syntheticBatches(steps, MAIN_JOB.batchSize, 123);
+    const cpu = await mlpLosses('cpu', batches);
+    await backend(mode);
+    const gpu = await mlpLosses(nameOf(mode), batches);
+    return { cpu, gpu };
+  },
+  /** `steps` training steps inside tidy, with memory figures before and after. */
+  async tidy(mode: GpujsMode, steps: number): Promise<TidyReport> {
+    const b = await backend(mode);
+    return tidyTraining(nameOf(mode), steps, () => b.deviceMemory());
+  },
+};
+
+(globalThis as { profundo?: typeof api }).profundo = api;

@@ -1,0 +1,180 @@
+/**
+ * Kernel checks beyond the conformance kit, in Node on headless-gl: the paths the kit's small
+ * shapes do not reach (staged reductions, concat of many inputs, large tensors), integer edge
+ * cases, limits and errors, and device-memory accounting — each against the CPU backend.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Backend, DataArray, DType, TensorInfo } from '@profundo/core';
+import { createCpuBackend } from '@profundo/backend-cpu';
+import { createGpujsBackend, MAX_ELEMENTS, type GpujsBackend } from '@profundo/backend-gpujs';
+
+let gpu: GpujsBackend;
+const cpu: Backend = createCpuBackend();
+
+beforeAll(async () => {
+  gpu = await createGpujsBackend({ mode: 'headlessgl' });
+  expect(gpu.mode).toBe('headlessgl');
+});
+
+function values(n: number, seed: number, dtype: DType = 'float32'): DataArray {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+  if (dtype === 'int32') return Int32Array.from({ length: n }, () => Math.floor(next() * 200) - 100);
+  if (dtype === 'bool') return Uint8Array.from({ length: n }, () => (next() < 0.5 ? 1 : 0));
+  return Float32Array.from({ length: n }, () => next() * 4 - 2);
+}
+
+type Input = { values: DataArray; shape: number[]; dtype: DType };
+const input = (shape: number[], seed: number, dtype: DType = 'float32'): Input => ({
+  values: values(shape.reduce((a, b) => a * b, 1), seed, dtype),
+  shape,
+  dtype,
+});
+
+/** Runs `call` on both backends and compares (float32 rounding tolerance). */
+async function same(inputs: Input[], call: (be: Backend, xs: TensorInfo[]) => object, out: { shape: number[]; dtype: DType }, rtol = 1e-5): Promise<DataArray> {
+  const results: DataArray[] = [];
+  for (const be of [gpu as Backend, cpu]) {
+    const xs = inputs.map((i) => ({ handle: be.write(i.values.slice(), i.shape, i.dtype), shape: i.shape, dtype: i.dtype }));
+    const h = call(be, xs);
+    results.push(await be.read({ handle: h, ...out }));
+    be.dispose(h);
+    for (const x of xs) be.dispose(x.handle);
+  }
+  const [g, c] = results as [DataArray, DataArray];
+  expect(g.constructor).toBe(c.constructor);
+  expect(g.length).toBe(c.length);
+  for (let i = 0; i < c.length; i++) {
+    if (Math.abs(g[i]! - c[i]!) > 1e-5 + rtol * Math.abs(c[i]!)) {
+      throw new Error(`element ${i}: gpujs ${g[i]}, cpu ${c[i]}`);
+    }
+  }
+  return g;
+}
+
+describe('gpujs kernels beyond the kit (headless-gl)', () => {
+  it('sums and maxes long axes in stages, whichever axes are reduced', async () => {
+    const x = input([3, 5000, 2], 1);
+    await same([x], (be, [a]) => be.reduce('sum', a!, [1]), { shape: [3, 2], dtype: 'float32' }, 1e-4);
+    await same([x], (be, [a]) => be.reduce('max', a!, [1]), { shape: [3, 2], dtype: 'float32' });
+    await same([x], (be, [a]) => be.reduce('sum', a!, [0, 1, 2]), { shape: [], dtype: 'float32' }, 1e-4);
+    const long = input([70000], 2);
+    await same([long], (be, [a]) => be.reduce('max', a!, [0]), { shape: [], dtype: 'float32' });
+  });
+
+  it('concatenates more inputs than one kernel binds', async () => {
+    const xs = Array.from({ length: 9 }, (_, k) => input([2, k % 3, 3], 10 + k));
+    await same(xs, (be, ts) => be.concat(ts, 1), { shape: [2, 9, 3], dtype: 'float32' });
+  });
+
+  it('multiplies larger matrices, transposed and batched', async () => {
+    const a = input([2, 300, 70], 3);
+    const b = input([1, 50, 300], 4);
+    await same([a, b], (be, [x, y]) => be.matmul(x!, y!, true, true), { shape: [2, 70, 50], dtype: 'float32' }, 1e-4);
+  });
+
+  it('handles tensors above the 16384 texels of a square texture side, of prime size', async () => {
+    const x = input([100_003], 5);
+    await same([x], (be, [a]) => be.unary('tanh', a!), { shape: [100_003], dtype: 'float32' });
+    await same([x], (be, [a]) => be.slice(a!, [99_990], [13]), { shape: [13], dtype: 'float32' });
+  });
+
+  it('softmax and logSoftmax over long rows', async () => {
+    const x = input([3, 1500], 6);
+    await same([x], (be, [a]) => be.fused!.softmax!(a!), { shape: [3, 1500], dtype: 'float32' });
+    await same([x], (be, [a]) => be.fused!.logSoftmax!(a!), { shape: [3, 1500], dtype: 'float32' });
+  });
+
+  it('integer division, power and casts are exact, signs included', async () => {
+    const a: Input = { values: Int32Array.from([7, -7, 7, -7, 0, 9, 16777216, -3, 2, -2, 5]), shape: [11], dtype: 'int32' };
+    const b: Input = { values: Int32Array.from([2, 2, -2, -2, 3, 3, 3, 0, 10, 3, -1]), shape: [11], dtype: 'int32' };
+    expect(Array.from(await same([a, b], (be, [x, y]) => be.binary('div', x!, y!, [11]), { shape: [11], dtype: 'int32' }))).toEqual([3, -3, -3, 3, 0, 3, 5592405, 0, 0, 0, -5]);
+    const base: Input = { values: Int32Array.from([3, -3, -2, 2, 0, 1, -1, 5]), shape: [8], dtype: 'int32' };
+    const exp: Input = { values: Int32Array.from([3, 3, 4, -1, 0, 7, -3, 9]), shape: [8], dtype: 'int32' };
+    expect(Array.from(await same([base, exp], (be, [x, y]) => be.binary('pow', x!, y!, [8]), { shape: [8], dtype: 'int32' }))).toEqual([27, -27, 16, 0, 1, 1, -1, 1953125]);
+    const f: Input = { values: Float32Array.from([-2.5, 2.5, -0.5, 0, 1e6 + 0.75, -3]), shape: [6], dtype: 'float32' };
+    expect(Array.from(await same([f], (be, [x]) => be.cast(x!, 'int32'), { shape: [6], dtype: 'int32' }))).toEqual([-2, 2, 0, 0, 1000000, -3]);
+    expect(Array.from(await same([f], (be, [x]) => be.cast(x!, 'bool'), { shape: [6], dtype: 'bool' }))).toEqual([1, 1, 1, 0, 1, 1]);
+  });
+
+  it('float pow of negative bases with integral exponents', async () => {
+    const a: Input = { values: Float32Array.from([-2, -2, -1.5, 4, 0]), shape: [5], dtype: 'float32' };
+    const b: Input = { values: Float32Array.from([3, 2, -2, 0.5, 2]), shape: [5], dtype: 'float32' };
+    await same([a, b], (be, [x, y]) => be.binary('pow', x!, y!, [5]), { shape: [5], dtype: 'float32' });
+  });
+
+  it('scatterAdd and gather on larger shapes', async () => {
+    const idx: Input = { values: Int32Array.from(values(200 * 6, 7, 'int32'), (v) => Math.abs(v) % 40), shape: [200, 6], dtype: 'int32' };
+    const src = input([200, 6], 8);
+    await same([idx, src], (be, [i, s]) => be.scatterAdd(i!, s!, 0, [40, 6]), { shape: [40, 6], dtype: 'float32' }, 1e-4);
+    const x = input([40, 6], 9);
+    await same([x, idx], (be, [t, i]) => be.gather(t!, i!, 0), { shape: [200, 6], dtype: 'float32' });
+  });
+
+  it('empty tensors and outputs from empty inputs', async () => {
+    const e = input([0, 3], 1);
+    const h = gpu.write(e.values, e.shape, 'float32');
+    expect(await gpu.read({ handle: h, shape: [0, 3], dtype: 'float32' })).toEqual(new Float32Array(0));
+    const p = gpu.pad({ handle: h, shape: [0, 3], dtype: 'float32' }, [[1, 1], [0, 0]], 2.5);
+    expect(Array.from(await gpu.read({ handle: p, shape: [2, 3], dtype: 'float32' }))).toEqual([2.5, 2.5, 2.5, 2.5, 2.5, 2.5]);
+    const s = gpu.reduce('sum', { handle: h, shape: [0, 3], dtype: 'float32' }, [0]);
+    expect(Array.from(await gpu.read({ handle: s, shape: [3], dtype: 'float32' }))).toEqual([0, 0, 0]);
+    for (const x of [h, p, s]) gpu.dispose(x);
+  });
+
+  it('pads with non-finite values', async () => {
+    const x = gpu.write(Float32Array.from([1, 2]), [2], 'float32');
+    const p = gpu.pad({ handle: x, shape: [2], dtype: 'float32' }, [[1, 1]], -Infinity);
+    expect(Array.from(await gpu.read({ handle: p, shape: [4], dtype: 'float32' }))).toEqual([-Infinity, 1, 2, -Infinity]);
+    gpu.dispose(x);
+    gpu.dispose(p);
+  });
+
+  it('rejects int32 values outside ±2^24 and tensors over the element limit, naming the limit', async () => {
+    expect(() => gpu.write(Int32Array.from([1, 2 ** 24 + 1]), [2], 'int32')).toThrow(/outside ±2\^24/);
+    expect(gpu.maxElements).toBe(MAX_ELEMENTS);
+    const x = gpu.write(Float32Array.from([1]), [1, 1], 'float32');
+    expect(() => gpu.expand({ handle: x, shape: [1, 1], dtype: 'float32' }, [4097, 4097])).toThrow(/exceeds backend-gpujs's limit of 16777216 elements/);
+    gpu.dispose(x);
+  });
+
+  it('fails loudly on use after dispose and on a second dispose', () => {
+    const x = gpu.write(Float32Array.from([1, 2]), [2], 'float32');
+    gpu.dispose(x);
+    expect(() => gpu.unary('neg', { handle: x, shape: [2], dtype: 'float32' })).toThrow(/after dispose/);
+    expect(() => gpu.dispose(x)).toThrow(/twice/);
+    expect(() => gpu.dispose({})).toThrow(/did not create/);
+  });
+
+  it('counts device textures and bytes, and frees them on dispose', () => {
+    const before = gpu.deviceMemory();
+    const x = gpu.write(new Float32Array(10_000), [100, 100], 'float32');
+    const y = gpu.unary('exp', { handle: x, shape: [100, 100], dtype: 'float32' });
+    const mid = gpu.deviceMemory();
+    expect(mid.buffers).toBe(before.buffers + 2);
+    // headless-gl stores one float per RGBA32F texel: 16 bytes per element (100 × 100 texels).
+    expect(mid.bytes - before.bytes).toBe(2 * 100 * 100 * 16);
+    gpu.dispose(x);
+    gpu.dispose(y);
+    expect(gpu.deviceMemory()).toMatchObject({ buffers: before.buffers, bytes: before.bytes });
+  });
+
+  it('reads synchronously and asynchronously the same values', async () => {
+    const x = gpu.write(Int32Array.from([-5, 0, 16777216]), [3], 'int32');
+    const info = { handle: x, shape: [3], dtype: 'int32' as const };
+    expect(gpu.readSync!(info)).toEqual(Int32Array.from([-5, 0, 16777216]));
+    expect(await gpu.read(info)).toEqual(Int32Array.from([-5, 0, 16777216]));
+    gpu.dispose(x);
+  });
+});
+
+describe('mode errors', () => {
+  it('names the requested mode when it is not available', async () => {
+    await expect(createGpujsBackend({ mode: 'webgpu' })).rejects.toThrow(/mode 'webgpu' is not available/);
+    await expect(createGpujsBackend({ mode: 'webgl2' })).rejects.toThrow(/mode 'webgl2' is not available/);
+    await expect(createGpujsBackend({ mode: 'cuda' as never })).rejects.toThrow(/unknown mode "cuda"/);
+  });
+});
