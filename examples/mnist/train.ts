@@ -3,7 +3,7 @@
  * package (8,000 to train, 2,000 held out), prints test accuracy, saves the model as
  * safetensors and checks that the reloaded file scores the same.
  *
- *   pnpm run train [--model lenet|mlp] [--epochs N] [--optimizer momentum] [--lr <per optimizer>]
+ *   pnpm run train [--model lenet|mlp] [--backend cpu|gpujs] [--epochs N] [--optimizer momentum] [--lr <per optimizer>]
  *                  [--momentum 0.9] [--weight-decay 5e-4 for lenet, 0 for mlp] [--batch-size 64] [--hidden 256]
  *                  [--seed 0] [--save mnist-<model>.safetensors]
  *
@@ -14,6 +14,7 @@ import { writeFile, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { argmax, loadSafetensors, manualSeed, nn, noGrad, registerBackend, saveSafetensors, setBackend, tidy } from '@profundo/core';
 import { createCpuBackend } from '@profundo/backend-cpu';
+import { createGpujsBackend } from '@profundo/backend-gpujs';
 import { DataLoader, loadMnist, type TensorDataset } from '@profundo/datasets';
 import { CosineAnnealingLR } from '@profundo/optimizers';
 import { makeModel, takesImages } from './models.js';
@@ -24,6 +25,7 @@ const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     model: { type: 'string', default: 'lenet' },
+    backend: { type: 'string', default: 'cpu' },
     epochs: { type: 'string' },
     hidden: { type: 'string', default: '256' },
     optimizer: { type: 'string', default: 'momentum' },
@@ -42,13 +44,15 @@ const seed = Number(args.seed);
 const savePath = args.save ?? `mnist-${modelName}.safetensors`;
 
 registerBackend('cpu', createCpuBackend);
-await setBackend('cpu');
+// headless-gl needs an X display: run with `xvfb-run -a` where there is none.
+registerBackend('gpujs', () => createGpujsBackend({ mode: 'headlessgl' }));
+await setBackend(args.backend!);
 manualSeed(seed);
 
 const { train, test } = await loadMnist({ seed, flatten: !takesImages(modelName) });
 const model = makeModel(modelName, Number(args.hidden));
 const parameterCount = model.parameters().reduce((n, p) => n + p.size, 0);
-console.log(`MNIST: ${train.length} training and ${test.length} test digits; ${modelName} (${parameterCount} parameters) on the CPU backend`);
+console.log(`MNIST: ${train.length} training and ${test.length} test digits; ${modelName} (${parameterCount} parameters) on the ${args.backend} backend`);
 
 const weightDecay = Number(args['weight-decay'] ?? (modelName === 'lenet' ? 5e-4 : 0));
 const { optimizer, lr } = makeOptimizer(args.optimizer!, model.parameters(), {
