@@ -14,7 +14,6 @@ import { writeFile, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { argmax, loadSafetensors, manualSeed, nn, noGrad, registerBackend, saveSafetensors, setBackend, tidy } from '@profundo/core';
 import { createCpuBackend } from '@profundo/backend-cpu';
-import { createGpujsBackend } from '@profundo/backend-gpujs';
 import { DataLoader, loadMnist, type TensorDataset } from '@profundo/datasets';
 import { CosineAnnealingLR } from '@profundo/optimizers';
 import { makeModel, takesImages } from './models.js';
@@ -44,8 +43,9 @@ const seed = Number(args.seed);
 const savePath = args.save ?? `mnist-${modelName}.safetensors`;
 
 registerBackend('cpu', createCpuBackend);
-// headless-gl needs an X display: run with `xvfb-run -a` where there is none.
-registerBackend('gpujs', () => createGpujsBackend({ mode: 'headlessgl' }));
+// Loaded only when chosen, so the CPU job runs where headless-gl is not built. It needs an X
+// display: run with `xvfb-run -a` where there is none.
+registerBackend('gpujs', async () => (await import('@profundo/backend-gpujs')).createGpujsBackend({ mode: 'headlessgl' }));
 await setBackend(args.backend!);
 manualSeed(seed);
 
