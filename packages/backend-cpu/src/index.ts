@@ -1,7 +1,8 @@
 /**
  * `@profundo/backend-cpu`: Profundo's pure TypeScript CPU backend.
  *
- * It registers nothing by itself; pass {@link createCpuBackend} to core's registry.
+ * It registers nothing by itself: pass {@link createCpuBackend} to core's registry, or import
+ * `@profundo/backend-cpu/register` to register it as `'cpu'`.
  *
  * @packageDocumentation
  */
