@@ -1,2 +1,47 @@
-// Intentionally empty: this package is filled by a later milestone (see its README).
-export {};
+/**
+ * `@profundo/layers-transformer`: token embeddings, positional encodings, LayerNorm,
+ * multi-head attention with masks, Transformer encoder / decoder layers and stacks, the
+ * encoder–decoder Transformer and greedy decoding, with PyTorch's batch-first layout,
+ * defaults, initialization and state-dict keys.
+ *
+ * @example
+ * ```ts
+ * import { randn } from '@profundo/core';
+ * import { MultiheadAttention, TransformerEncoderLayer, causalMask } from '@profundo/layers-transformer';
+ *
+ * const x = randn([2, 10, 64]);
+ * new MultiheadAttention(64, 8).forward(x, x, x, causalMask(10)).shape;          // [2, 10, 64]
+ * new TransformerEncoderLayer(64, 8, { dimFeedforward: 256 }).forward(x).shape;      // [2, 10, 64]
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { Embedding, type EmbeddingOptions } from './embedding.js';
+export {
+  sinusoidalPositionalEncoding,
+  PositionalEncoding,
+  LearnedPositionalEmbedding,
+  type PositionalEncodingOptions,
+} from './positional-encoding.js';
+export { LayerNorm, type LayerNormOptions } from './layer-norm.js';
+export { scaledDotProductAttention, causalMask, type AttentionOptions } from './attention.js';
+export {
+  MultiheadAttention,
+  type MultiheadAttentionOptions,
+  type MultiheadAttentionForwardOptions,
+  type MultiheadAttentionWeightsOptions,
+} from './multihead-attention.js';
+export {
+  TransformerEncoderLayer,
+  type TransformerLayerOptions,
+} from './transformer-encoder-layer.js';
+export { TransformerDecoderLayer } from './transformer-decoder-layer.js';
+export {
+  TransformerEncoder,
+  TransformerDecoder,
+  Transformer,
+  type TransformerStackOptions,
+  type TransformerOptions,
+  type TransformerMasks,
+} from './transformer.js';
+export { greedyDecode, type GreedyDecodeOptions, type Seq2SeqModel } from './greedy-decode.js';

@@ -1,0 +1,77 @@
+/**
+ * Greedy autoregressive decoding.
+ *
+ * @module
+ */
+import { DTypeError, ShapeError, ValueError, argmax, narrow, noGrad, reshape, tensor, tidy, type Tensor } from '@profundo/core';
+
+/**
+ * What {@link greedyDecode} needs of a sequence-to-sequence model over token ids: `encode`
+ * maps int32 `src` `[N, S]` to a memory tensor, `decode` maps int32 `tgt` `[N, T]` and that
+ * memory to next-token logits `[N, T, vocab]` (applying its own causal mask, as in training).
+ */
+export interface Seq2SeqModel {
+  /** Encodes source ids `[N, S]`. */
+  encode(src: Tensor): Tensor;
+  /** Logits `[N, T, vocab]` for target ids `[N, T]` given the memory. */
+  decode(tgt: Tensor, memory: Tensor): Tensor;
+}
+
+/** Options of {@link greedyDecode}. */
+export interface GreedyDecodeOptions {
+  /** The begin-of-sequence id every output starts with. */
+  bos: number;
+  /** The end-of-sequence id; a sequence stops after emitting it (later positions are `eos` too). */
+  eos: number;
+  /** Largest output length, `bos` included. */
+  maxLength: number;
+}
+
+/**
+ * Greedy decoding: starting from `[bos]`, repeatedly appends the most likely next token
+ * (argmax of the last position's logits) until every sequence has emitted `eos` or the output
+ * has `maxLength` tokens. Runs without recording gradients; put the model in `eval()` mode
+ * first so dropout is off. Resolves to int32 ids `[N, T]` (`T ≤ maxLength`) starting with
+ * `bos`; positions after a sequence's `eos` hold `eos`.
+ *
+ * @example
+ * ```ts
+ * model.eval();
+ * const out = await greedyDecode(model, srcIds, { bos: 1, eos: 2, maxLength: 20 });
+ * out.tolist(); // [[1, 7, 4, 5, 2], …]
+ * ```
+ */
+export async function greedyDecode(model: Seq2SeqModel, src: Tensor, options: GreedyDecodeOptions): Promise<Tensor> {
+  const { bos, eos, maxLength } = options;
+  if (src.dtype !== 'int32') throw new DTypeError('greedyDecode', `src must be int32 token ids, got ${src.dtype}`);
+  if (src.rank !== 2) throw new ShapeError('greedyDecode', `src must be [N, S], got [${src.shape}]`);
+  if (!Number.isInteger(maxLength) || maxLength < 1) throw new ValueError('greedyDecode', `maxLength must be a positive integer, got ${maxLength}`);
+  const n = src.shape[0]!;
+  const rows: number[][] = Array.from({ length: n }, () => [bos]);
+  const finished = new Array<boolean>(n).fill(false);
+  const memory = noGrad(() => model.encode(src));
+  try {
+    for (let t = 1; t < maxLength && !finished.every(Boolean); t++) {
+      const next = tidy(() =>
+        noGrad(() => {
+          const tgt = tensor(Int32Array.from(rows.flat()), { shape: [n, t], dtype: 'int32' });
+          const logits = model.decode(tgt, memory);
+          if (logits.rank !== 3 || logits.shape[0] !== n || logits.shape[1] !== t) {
+            throw new ShapeError('greedyDecode', `decode must return logits [${n}, ${t}, vocab], got [${logits.shape}]`);
+          }
+          return argmax(reshape(narrow(logits, 1, t - 1, 1), [n, logits.shape[2]!]), -1);
+        }),
+      );
+      const ids = await next.data();
+      next.dispose();
+      for (let i = 0; i < n; i++) {
+        const id = finished[i] ? eos : Number(ids[i]);
+        rows[i]!.push(id);
+        if (id === eos) finished[i] = true;
+      }
+    }
+  } finally {
+    memory.dispose();
+  }
+  return tensor(Int32Array.from(rows.flat()), { shape: [n, rows[0]!.length], dtype: 'int32' });
+}
