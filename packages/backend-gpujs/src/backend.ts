@@ -10,14 +10,17 @@ import {
   ValueError,
   type Backend,
   type BinaryOp,
+  type Conv2dParams,
   type DataArray,
   type DataHandle,
   type DType,
   type FusedKernels,
+  type Pool2dParams,
   type ReduceOp,
   type TensorInfo,
   type UnaryOp,
 } from '@profundo/core';
+import { conv2dBackpropFilterSource, conv2dBackpropInputSource, conv2dSource, convGeometry } from './conv.js';
 import { Device, GpuStorage, MAX_ELEMENTS, type DeviceMemoryInfo, type GpujsMode } from './device.js';
 import {
   argmaxSource,
@@ -39,6 +42,7 @@ import {
   unarySource,
   whereSource,
 } from './kernels.js';
+import { avgPool2dBackpropSource, avgPool2dSource, maxPool2dBackpropSource, maxPool2dSource, poolGeometry } from './pool.js';
 
 /** The largest integer magnitude int32 and bool tensors may hold here: 2^24. */
 export const MAX_EXACT_INT = 2 ** 24;
@@ -91,10 +95,50 @@ export class GpujsBackend implements Backend {
    * Synchronous read: present on the GL modes, absent on WebGPU, whose readback is async only.
    */
   readonly readSync?: (info: TensorInfo) => DataArray;
-  /** Fused softmax and log-softmax along the last axis. */
+  /**
+   * Fused kernels: softmax and log-softmax along the last axis; conv2d with both its backprops;
+   * max and average pooling with their backprops. Each is one direct kernel (one output
+   * element per thread), so core runs conv and pooling on these instead of its im2col composites.
+   */
   readonly fused: FusedKernels = {
     softmax: (x: TensorInfo): DataHandle => this.#softmax(x, false),
     logSoftmax: (x: TensorInfo): DataHandle => this.#softmax(x, true),
+    conv2d: (x: TensorInfo, weight: TensorInfo, params: Conv2dParams): DataHandle => {
+      const g = convGeometry(x.shape, weight.shape, params);
+      const n = g.N * g.O * g.OH * g.OW;
+      if (n > 0 && g.Cg === 0) return this.#fill('conv2d', n, 0);
+      return this.#run('conv2d', n > 0 ? conv2dSource(g) : '', n, [x, weight]);
+    },
+    conv2dBackpropInput: (dy: TensorInfo, weight: TensorInfo, inputShape: readonly number[], params: Conv2dParams): DataHandle => {
+      const g = convGeometry(inputShape, weight.shape, params);
+      const n = sizeOf(inputShape);
+      if (n > 0 && g.Og === 0) return this.#fill('conv2dBackpropInput', n, 0);
+      return this.#run('conv2dBackpropInput', n > 0 ? conv2dBackpropInputSource(g) : '', n, [dy, weight]);
+    },
+    conv2dBackpropFilter: (x: TensorInfo, dy: TensorInfo, weightShape: readonly number[], params: Conv2dParams): DataHandle => {
+      const g = convGeometry(x.shape, weightShape, params);
+      const n = sizeOf(weightShape);
+      if (n > 0 && g.N === 0) return this.#fill('conv2dBackpropFilter', n, 0);
+      return this.#run('conv2dBackpropFilter', n > 0 ? conv2dBackpropFilterSource(g) : '', n, [x, dy]);
+    },
+    maxPool2d: (x: TensorInfo, params: Pool2dParams): DataHandle => {
+      const g = poolGeometry(x.shape, params);
+      const n = g.planes * g.OH * g.OW;
+      return this.#run('maxPool2d', n > 0 ? maxPool2dSource(g) : '', n, [x]);
+    },
+    maxPool2dBackprop: (dy: TensorInfo, x: TensorInfo, params: Pool2dParams): DataHandle => {
+      const n = sizeOf(x.shape);
+      return this.#run('maxPool2dBackprop', n > 0 ? maxPool2dBackpropSource(poolGeometry(x.shape, params)) : '', n, [dy, x]);
+    },
+    avgPool2d: (x: TensorInfo, params: Pool2dParams, countIncludePad: boolean): DataHandle => {
+      const g = poolGeometry(x.shape, params);
+      const n = g.planes * g.OH * g.OW;
+      return this.#run('avgPool2d', n > 0 ? avgPool2dSource(g, countIncludePad) : '', n, [x]);
+    },
+    avgPool2dBackprop: (dy: TensorInfo, inputShape: readonly number[], params: Pool2dParams, countIncludePad: boolean): DataHandle => {
+      const n = sizeOf(inputShape);
+      return this.#run('avgPool2dBackprop', n > 0 ? avgPool2dBackpropSource(poolGeometry(inputShape, params), countIncludePad) : '', n, [dy]);
+    },
   };
   readonly #device: Device;
 

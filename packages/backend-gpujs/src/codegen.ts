@@ -39,8 +39,9 @@ export function num(v: number): string {
 }
 
 /**
- * Code that computes `q = floor(n / d)` exactly for a non-negative float `n` and a positive
- * integer literal `d`, into a new variable `q`.
+ * Code that computes `q = floor(n / d)` exactly for an integer-valued float `n` (of either
+ * sign) and a positive integer literal `d`, into a new variable `q`. `n` must be a variable
+ * or a parenthesized expression.
  */
 export function floorDiv(q: string, n: string, d: number): string {
   if (d === 1) return `let ${q} = ${n};\n`;
@@ -49,6 +50,11 @@ export function floorDiv(q: string, n: string, d: number): string {
     `if (${q} * ${d} > ${n}) { ${q} = ${q} - 1; }\n` +
     `if (${q} * ${d} + ${d} <= ${n}) { ${q} = ${q} + 1; }\n`
   );
+}
+
+/** Like {@link floorDiv}, for `q = ceil(n / d)`. */
+export function ceilDiv(q: string, n: string, d: number): string {
+  return d === 1 ? `let ${q} = ${n};\n` : floorDiv(q, `(${n} + ${d - 1})`, d);
 }
 
 /** Code splitting flat index `index` into the coordinates of `shape`, and their expressions. */

@@ -4,9 +4,28 @@
  * cases, limits and errors, and device-memory accounting — each against the CPU backend.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Backend, DataArray, DType, TensorInfo } from '@profundo/core';
+import {
+  avgPool2d,
+  conv2d,
+  listBackends,
+  maxPool2d,
+  registerBackend,
+  relu,
+  setBackend,
+  sum,
+  tensor,
+  type Backend,
+  type Conv2dParams,
+  type DataArray,
+  type DType,
+  type FusedKernels,
+  type Pool2dParams,
+  type TensorInfo,
+} from '@profundo/core';
 import { createCpuBackend } from '@profundo/backend-cpu';
 import { createGpujsBackend, MAX_ELEMENTS, type GpujsBackend } from '@profundo/backend-gpujs';
+import { fusedMismatches } from './fused.js';
+import { FUSED_KERNELS } from './settings.js';
 
 let gpu: GpujsBackend;
 const cpu: Backend = createCpuBackend();
@@ -35,7 +54,13 @@ const input = (shape: number[], seed: number, dtype: DType = 'float32'): Input =
 });
 
 /** Runs `call` on both backends and compares (float32 rounding tolerance). */
-async function same(inputs: Input[], call: (be: Backend, xs: TensorInfo[]) => object, out: { shape: number[]; dtype: DType }, rtol = 1e-5): Promise<DataArray> {
+async function same(
+  inputs: Input[],
+  call: (be: Backend, xs: TensorInfo[]) => object,
+  out: { shape: number[]; dtype: DType },
+  rtol = 1e-5,
+  atol = 1e-5,
+): Promise<DataArray> {
   const results: DataArray[] = [];
   for (const be of [gpu as Backend, cpu]) {
     const xs = inputs.map((i) => ({ handle: be.write(i.values.slice(), i.shape, i.dtype), shape: i.shape, dtype: i.dtype }));
@@ -48,7 +73,7 @@ async function same(inputs: Input[], call: (be: Backend, xs: TensorInfo[]) => ob
   expect(g.constructor).toBe(c.constructor);
   expect(g.length).toBe(c.length);
   for (let i = 0; i < c.length; i++) {
-    if (Math.abs(g[i]! - c[i]!) > 1e-5 + rtol * Math.abs(c[i]!)) {
+    if (Math.abs(g[i]! - c[i]!) > atol + rtol * Math.abs(c[i]!)) {
       throw new Error(`element ${i}: gpujs ${g[i]}, cpu ${c[i]}`);
     }
   }
@@ -168,6 +193,85 @@ describe('gpujs kernels beyond the kit (headless-gl)', () => {
     expect(gpu.readSync!(info)).toEqual(Int32Array.from([-5, 0, 16777216]));
     expect(await gpu.read(info)).toEqual(Int32Array.from([-5, 0, 16777216]));
     gpu.dispose(x);
+  });
+});
+
+describe('fused conv and pooling kernels (headless-gl)', () => {
+  it('offers all seven conv / pooling kernels, so core takes the fused path (forward and backward)', async () => {
+    expect(Object.keys(gpu.fused!).sort()).toEqual(FUSED_KERNELS);
+    for (const k of FUSED_KERNELS) expect(typeof gpu.fused![k as keyof FusedKernels]).toBe('function');
+    // A backend whose fused kernels count their calls: conv2d, maxPool2d and avgPool2d with
+    // gradients must run the fused forward and backprop kernels, never the im2col composite.
+    const counted = await createGpujsBackend({ mode: 'headlessgl' });
+    const calls: Record<string, number> = {};
+    const fused = counted.fused as Record<string, (...args: unknown[]) => unknown>;
+    for (const k of FUSED_KERNELS) {
+      const f = fused[k]!;
+      fused[k] = (...args: unknown[]) => {
+        calls[k] = (calls[k] ?? 0) + 1;
+        return f(...args);
+      };
+    }
+    let gathers = 0;
+    const gather = counted.gather.bind(counted);
+    counted.gather = (...args: Parameters<Backend['gather']>) => {
+      gathers++;
+      return gather(...args);
+    };
+    if (!listBackends().includes('gpujs-counted')) registerBackend('gpujs-counted', () => counted);
+    await setBackend('gpujs-counted');
+    const x = tensor(values(2 * 3 * 8 * 8, 21) as Float32Array, { shape: [2, 3, 8, 8], requiresGrad: true });
+    const w = tensor(values(4 * 3 * 3 * 3, 22) as Float32Array, { shape: [4, 3, 3, 3], requiresGrad: true });
+    const y = conv2d(x, w, null, { padding: 1 });
+    sum(avgPool2d(maxPool2d(relu(y), 2), { kernelSize: 2, padding: 1, countIncludePad: false })).backward();
+    expect(x.grad!.shape).toEqual([2, 3, 8, 8]);
+    await w.grad!.data();
+    expect(calls).toEqual({ conv2d: 1, conv2dBackpropInput: 1, conv2dBackpropFilter: 1, maxPool2d: 1, maxPool2dBackprop: 1, avgPool2d: 1, avgPool2dBackprop: 1 });
+    expect(gathers).toBe(0);
+    counted.destroy();
+  });
+
+  // LeNet's convolutions at batch 4: conv1 1→6 on 28×28 (5×5, padding 2), conv2 6→16 on 14×14
+  // (5×5), forward and both gradients against the CPU backend's fused kernels. The filter
+  // gradient sums N·OH·OW = 3,136 (conv1) and 400 (conv2) products per weight, in float32 on
+  // the device and in a blocked GEMM on the CPU, hence an absolute tolerance scaled to its size.
+  const lenet: { name: string; x: number[]; w: number[]; params: Conv2dParams }[] = [
+    { name: 'conv1 1→6, 28×28, 5×5, padding 2', x: [4, 1, 28, 28], w: [6, 1, 5, 5], params: { stride: [1, 1], padding: [2, 2, 2, 2], dilation: [1, 1], groups: 1 } },
+    { name: 'conv2 6→16, 14×14, 5×5', x: [4, 6, 14, 14], w: [16, 6, 5, 5], params: { stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1], groups: 1 } },
+  ];
+  for (const c of lenet) {
+    it(`LeNet-sized ${c.name}: forward, input and filter gradients match the CPU backend`, async () => {
+      const [N, , H, W] = c.x as [number, number, number, number];
+      const [O, , kH, kW] = c.w as [number, number, number, number];
+      const [top, bottom, left, right] = c.params.padding;
+      const yShape = [N, O, H + top + bottom - kH + 1, W + left + right - kW + 1];
+      const x = input(c.x, 31);
+      const w = input(c.w, 32);
+      const dy = input(yShape, 33);
+      await same([x, w], (be, [a, b]) => be.fused!.conv2d!(a!, b!, c.params), { shape: yShape, dtype: 'float32' }, 1e-4, 1e-4);
+      await same([dy, w], (be, [g, b]) => be.fused!.conv2dBackpropInput!(g!, b!, c.x, c.params), { shape: c.x, dtype: 'float32' }, 1e-4, 1e-4);
+      const terms = yShape[0]! * yShape[2]! * yShape[3]!;
+      await same([x, dy], (be, [a, g]) => be.fused!.conv2dBackpropFilter!(a!, g!, c.w, c.params), { shape: c.w, dtype: 'float32' }, 1e-4, 1e-6 * terms);
+    });
+  }
+
+  it('strided, dilated, grouped and one-sided geometries the kit does not reach match the CPU backend', async () => {
+    expect(await fusedMismatches(gpu, cpu)).toEqual([]);
+  });
+
+  it('LeNet-sized max pooling routes ties (ReLU zeros) to the first maximum, like the CPU backend', async () => {
+    // Integers in -2..2 clamped at 0: most windows hold several equal maxima.
+    const x: Input = { values: Float32Array.from(values(4 * 6 * 28 * 28, 41, 'int32'), (v) => Math.max(0, (v % 5) - 2)), shape: [4, 6, 28, 28], dtype: 'float32' };
+    const dy = input([4, 6, 14, 14], 42);
+    for (const params of [
+      { kernelSize: [2, 2], stride: [2, 2], padding: [0, 0, 0, 0] },
+      { kernelSize: [3, 3], stride: [2, 2], padding: [1, 1, 1, 1] },
+    ] as Pool2dParams[]) {
+      const ohw = Math.floor((28 + 2 * params.padding[0] - params.kernelSize[0]) / 2) + 1;
+      const d = { ...dy, values: dy.values.slice(0, 4 * 6 * ohw * ohw), shape: [4, 6, ohw, ohw] };
+      await same([x], (be, [a]) => be.fused!.maxPool2d!(a!, params), { shape: [4, 6, ohw, ohw], dtype: 'float32' });
+      await same([d, x], (be, [g, a]) => be.fused!.maxPool2dBackprop!(g!, a!, params), { shape: [4, 6, 28, 28], dtype: 'float32' });
+    }
   });
 });
 

@@ -26,3 +26,16 @@ export const GPUJS_TOLERANCE: Tolerance = { atol: 1e-5, rtol: 1e-4 };
 export const GPUJS_GRAD_TOLERANCE: Tolerance = { atol: 1e-4, rtol: 1e-3 };
 /** The first 20 training losses of the main job's MLP match the CPU backend's within this relative error. */
 export const LOSS_RTOL = 1e-3;
+
+/** Every fused kernel the backend offers, sorted: softmax, and conv / pooling with their backprops. */
+export const FUSED_KERNELS = [
+  'avgPool2d',
+  'avgPool2dBackprop',
+  'conv2d',
+  'conv2dBackpropFilter',
+  'conv2dBackpropInput',
+  'logSoftmax',
+  'maxPool2d',
+  'maxPool2dBackprop',
+  'softmax',
+];

@@ -7,6 +7,7 @@ import { BackendError, listBackends, registerBackend, setBackend } from '@profun
 import { conformanceCases, type ConformanceCase } from '@profundo/core/testing';
 import { createCpuBackend } from '@profundo/backend-cpu';
 import { createGpujsBackend, type GpujsBackend, type GpujsMode } from '@profundo/backend-gpujs';
+import { fusedMismatches } from '../fused.js';
 import { GPUJS_GRAD_TOLERANCE, GPUJS_TOLERANCE } from '../settings.js';
 import { MAIN_JOB, mlpLosses, syntheticBatches, tidyTraining, type TidyReport } from '../training.js';
 
@@ -55,9 +56,15 @@ const api = {
     }
   },
   /** What the backend reports about itself. */
-  async info(mode: GpujsMode): Promise<{ name: string; mode: string; readSync: boolean; maxElements: number }> {
+  async info(mode: GpujsMode): Promise<{ name: string; mode: string; readSync: boolean; maxElements: number; fused: string[] }> {
     const b = await backend(mode);
-    return { name: b.name, mode: b.mode, readSync: typeof b.readSync === 'function', maxElements: b.maxElements };
+    const fused = Object.keys(b.fused ?? {}).filter((k) => typeof (b.fused as Record<string, unknown>)[k] === 'function').sort();
+    return { name: b.name, mode: b.mode, readSync: typeof b.readSync === 'function', maxElements: b.maxElements, fused };
+  },
+  /** The fused conv / pooling kernels on the geometries of test/fused.ts against the CPU backend: mismatches. */
+  async fused(mode: GpujsMode): Promise<string[]> {
+    const b = await backend(mode);
+    return fusedMismatches(b, createCpuBackend());
   },
   /** The error a mode this page cannot run gives (or null if it was created). */
   async unavailable(mode: GpujsMode): Promise<{ name: string; message: string; isBackendError: boolean } | null> {

@@ -6,14 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conformanceCases } from '@profundo/core/testing';
 import type { GpujsMode } from '@profundo/backend-gpujs';
-import { LOSS_RTOL } from '../settings.js';
+import { FUSED_KERNELS, LOSS_RTOL } from '../settings.js';
 import { maxRelativeDiff, type TidyReport } from '../training.js';
 import { openPage, type Session } from './harness.js';
 
 type Api = {
   caseNames(mode: GpujsMode): string[];
   runCase(mode: GpujsMode, name: string): Promise<{ ok: boolean; message?: string }>;
-  info(mode: GpujsMode): Promise<{ name: string; mode: string; readSync: boolean; maxElements: number }>;
+  info(mode: GpujsMode): Promise<{ name: string; mode: string; readSync: boolean; maxElements: number; fused: string[] }>;
+  fused(mode: GpujsMode): Promise<string[]>;
   unavailable(mode: GpujsMode): Promise<{ name: string; message: string; isBackendError: boolean } | null>;
   mlp(mode: GpujsMode, steps: number): Promise<{ cpu: number[]; gpu: number[] }>;
   tidy(mode: GpujsMode, steps: number): Promise<TidyReport>;
@@ -42,6 +43,12 @@ export function browserSuite(mode: 'webgl2' | 'webgl' | 'webgpu', options: { mlp
     it(`runs in ${mode} mode`, async () => {
       const info = await page().evaluate((m) => (globalThis as unknown as Global).profundo.info(m), mode);
       expect(info).toMatchObject({ name: 'gpujs', mode, readSync: mode !== 'webgpu', maxElements: 2 ** 24 });
+      // The page runs this package's current sources: conv and pooling take the fused kernels.
+      expect(info.fused).toEqual(FUSED_KERNELS);
+    });
+
+    it('fused conv and pooling kernels on strided, dilated, grouped geometries match the CPU backend', async () => {
+      expect(await page().evaluate((m) => (globalThis as unknown as Global).profundo.fused(m), mode)).toEqual([]);
     });
 
     it('rejects headlessgl, a mode the browser does not have, with an error naming it', async () => {
