@@ -21,3 +21,15 @@ export { loadMnist, type Mnist, type MnistOptions } from './mnist.js';
 export { parseIdx, isGzip, type IdxData, type IdxDType, type IdxArrayFor } from './idx.js';
 export type { IdxSource } from './idx-source.js';
 export { loadMnistIdx, type MnistIdxFiles, type MnistIdxOptions } from './idx-mnist.js';
+export { CharTokenizer, type EncodeOptions } from './tokenizer.js';
+export {
+  spanishDates,
+  spanishDayWords,
+  daysInMonth,
+  SPANISH_DATE_FORMATS,
+  SPANISH_MONTHS,
+  SPANISH_WEEKDAYS,
+  type SpanishDateFormat,
+  type SpanishDatePair,
+  type SpanishDatesOptions,
+} from './spanish-dates.js';

@@ -49,7 +49,7 @@ export async function greedyDecode(model: Seq2SeqModel, src: Tensor, options: Gr
   const n = src.shape[0]!;
   const rows: number[][] = Array.from({ length: n }, () => [bos]);
   const finished = new Array<boolean>(n).fill(false);
-  const memory = noGrad(() => model.encode(src));
+  const memory = tidy(() => noGrad(() => model.encode(src))); // frees the encoder's intermediates
   try {
     for (let t = 1; t < maxLength && !finished.every(Boolean); t++) {
       const next = tidy(() =>

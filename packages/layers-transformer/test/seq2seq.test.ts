@@ -1,5 +1,5 @@
 import * as pf from '@profundo/core';
-import { Generator, manualSeed, nn, tensor, tidy, type Tensor } from '@profundo/core';
+import { Generator, manualSeed, memory, nn, tensor, tidy, type Tensor } from '@profundo/core';
 import { createCpuBackend } from '@profundo/backend-cpu';
 import { Adam } from '@profundo/optimizers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -102,7 +102,10 @@ describe('end to end', () => {
     expect(loss).toBeLessThan(0.05);
 
     model.eval();
-    const out = await greedyDecode(model, ints(test.flat(), [test.length, LEN]), { bos: BOS, eos: EOS, maxLength: LEN + 2 });
+    const src = ints(test.flat(), [test.length, LEN]);
+    const live = memory().tensors;
+    const out = await greedyDecode(model, src, { bos: BOS, eos: EOS, maxLength: LEN + 2 });
+    expect(memory().tensors).toBe(live + 1); // only the result: encoder and decoder temporaries are freed
     expect(out.shape).toEqual([test.length, LEN + 2]);
     const got = out.tolist() as number[][];
     const exact = test.filter((s, i) => got[i]!.join() === [BOS, ...[...s].reverse(), EOS].join()).length;
