@@ -9,9 +9,8 @@ import { conformanceCases } from '@profundo/core/testing';
 import { createCpuBackend } from '@profundo/backend-cpu';
 import { createGpujsBackend, type GpujsBackend } from '@profundo/backend-gpujs';
 import { DataLoader, loadMnist } from '@profundo/datasets';
-import { SGD } from '@profundo/optimizers';
 import { GPUJS_GRAD_TOLERANCE, GPUJS_TOLERANCE, LOSS_RTOL } from './settings.js';
-import { MAIN_JOB, maxRelativeDiff, tidyTraining } from './training.js';
+import { MAIN_JOB, MomentumSGD, maxRelativeDiff, tidyTraining } from './training.js';
 
 const NAME = 'gpujs-headlessgl';
 const factory = () => createGpujsBackend({ mode: 'headlessgl' });
@@ -47,7 +46,7 @@ describe('gpujs backend in Node (headless-gl)', () => {
       manualSeed(0);
       const { train } = await loadMnist({ seed: 0 });
       const model = new nn.Sequential(new nn.Linear(784, MAIN_JOB.hidden), new nn.ReLU(), new nn.Linear(MAIN_JOB.hidden, 10));
-      const opt = new SGD(model.parameters(), { lr: MAIN_JOB.lr, momentum: MAIN_JOB.momentum });
+      const opt = new MomentumSGD(model.parameters(), MAIN_JOB.lr, MAIN_JOB.momentum);
       const losses: number[] = [];
       for (const [x, y] of new DataLoader(train, { batchSize: MAIN_JOB.batchSize, shuffle: true })) {
         if (losses.length < 20) {

@@ -3,8 +3,44 @@
  * (784 → hidden → 10, SGD with momentum, cross-entropy) over given batches, and a long
  * training loop inside `tidy` that checks live tensors and device memory.
  */
-import { Generator, manualSeed, memory, nn, setBackend, tensor, tidy, type Tensor } from '@profundo/core';
-import { SGD } from '@profundo/optimizers';
+import { Generator, keep, manualSeed, memory, nn, noGrad, setBackend, tensor, tidy, type Tensor } from '@profundo/core';
+
+/**
+ * SGD with momentum by PyTorch's rule (`b ← μb + g`, first step `b ← g`; `θ ← θ − γb`),
+ * written out here so that a backend's tests need no optimizer package. The buffers outlive
+ * each step's `tidy`; the previous one is freed when it is replaced.
+ */
+export class MomentumSGD {
+  private readonly buffers = new Map<Tensor, Tensor>();
+
+  constructor(
+    private readonly params: readonly Tensor[],
+    private readonly lr: number,
+    private readonly momentum: number,
+  ) {}
+
+  zeroGrad(): void {
+    for (const p of this.params) {
+      p.grad?.dispose();
+      p.grad = null;
+    }
+  }
+
+  step(): void {
+    tidy(() =>
+      noGrad(() => {
+        for (const p of this.params) {
+          if (!p.grad) continue;
+          const prev = this.buffers.get(p);
+          const buf = keep((prev ? prev.mul(this.momentum).add(p.grad) : p.grad).detach());
+          prev?.dispose();
+          this.buffers.set(p, buf);
+          p.assign(p.sub(buf.mul(this.lr)));
+        }
+      }),
+    );
+  }
+}
 
 /** One batch of flattened images and labels, as host arrays. */
 export interface Batch {
@@ -34,7 +70,7 @@ export async function mlpLosses(backend: string, batches: readonly Batch[], seed
   await setBackend(backend);
   manualSeed(seed);
   const model = new nn.Sequential(new nn.Linear(784, MAIN_JOB.hidden), new nn.ReLU(), new nn.Linear(MAIN_JOB.hidden, 10));
-  const opt = new SGD(model.parameters(), { lr: MAIN_JOB.lr, momentum: MAIN_JOB.momentum });
+  const opt = new MomentumSGD(model.parameters(), MAIN_JOB.lr, MAIN_JOB.momentum);
   const losses: number[] = [];
   for (const b of batches) {
     const x = tensor(b.x, { shape: [b.size, 784] });
@@ -83,7 +119,7 @@ export async function tidyTraining(
   const be = await setBackend(backend);
   manualSeed(7);
   const model = new nn.Sequential(new nn.Linear(20, 32), new nn.ReLU(), new nn.Linear(32, 4));
-  const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+  const opt = new MomentumSGD(model.parameters(), 0.1, 0.9);
   const rng = new Generator(11);
   const x = tensor(Float32Array.from({ length: 16 * 20 }, () => rng.normal()), { shape: [16, 20] });
   const y = tensor(Int32Array.from({ length: 16 }, () => rng.randint(4)), { dtype: 'int32' });

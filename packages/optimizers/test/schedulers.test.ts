@@ -24,7 +24,7 @@ import {
   type LRScheduler,
   type Optimizer,
 } from '../src/index.js';
-import { param, quadratic, trainStep, useCpu } from './helpers.js';
+import { BACKENDS, param, quadratic, trainStep, useBackend, useCpu } from './helpers.js';
 
 useCpu();
 
@@ -177,43 +177,49 @@ describe('schedules and the optimizer', () => {
     expect(b.optimizer.paramGroups[0]!.lr).toBe(a.optimizer.paramGroups[0]!.lr);
   });
 
-  it('steers SGD: θ moves by lr_t · ∇ with the scheduled lr_t', () => {
-    const w = param([1, -2]);
-    const opt = new SGD([w], { lr: 0.1 });
-    const s = new StepLR(opt, { stepSize: 2, gamma: 0.5 });
-    let expected = [1, -2];
-    for (let k = 0; k < 6; k++) {
-      const lr = 0.1 * 0.5 ** Math.floor(k / 2);
-      expected = expected.map((x) => x - lr * 2 * x); // ∇‖w‖² = 2w
-      trainStep(opt, () => w.square().sum());
-      s.step();
-    }
-    Array.from(w.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 6));
-  });
+  // The tests above only set lrs on the host; these take optimizer steps, so they run on
+  // every backend.
+  describe.each(BACKENDS)('on $name', (backend) => {
+    useBackend(backend);
 
-  const makers: [string, (p: Tensor[]) => Optimizer<BaseOptions>][] = [
-    ['SGD', (p) => new SGD(p, { lr: 0.05, momentum: 0.9 })],
-    ['Adagrad', (p) => new Adagrad(p, { lr: 0.5 })],
-    ['Adadelta', (p) => new Adadelta(p, { lr: 1 })],
-    ['RMSprop', (p) => new RMSprop(p, { lr: 0.01 })],
-    ['Adam', (p) => new Adam(p, { lr: 0.05 })],
-    ['AdamW', (p) => new AdamW(p, { lr: 0.05 })],
-  ];
-  it.each(makers)('compose with %s: a scheduler is the same as setting the group lr by hand', (_n, make) => {
-    const w1 = param(quadratic.theta0);
-    const w2 = param(quadratic.theta0);
-    const scheduled = make([w1]);
-    const manual = make([w2]);
-    const sched = new SequentialLR(scheduled, [new LinearLR(scheduled, { startFactor: 0.2, totalIters: 3 }), new ExponentialLR(scheduled, { gamma: 0.8 })], [3]);
-    const base = manual.paramGroups[0]!.lr;
-    for (let k = 0; k < 8; k++) {
-      manual.paramGroups[0]!.lr = k < 3 ? base * (0.2 + (0.8 * k) / 3) : base * 0.8 ** (k - 3);
-      trainStep(scheduled, () => quadratic.loss(w1));
-      trainStep(manual, () => quadratic.loss(w2));
-      sched.step();
-    }
-    expect(Array.from(w1.dataSync())).toEqual(Array.from(w2.dataSync()));
-    expect(Array.from(w1.dataSync())).not.toEqual(quadratic.theta0.map(Math.fround));
+    it('steers SGD: θ moves by lr_t · ∇ with the scheduled lr_t', () => {
+      const w = param([1, -2]);
+      const opt = new SGD([w], { lr: 0.1 });
+      const s = new StepLR(opt, { stepSize: 2, gamma: 0.5 });
+      let expected = [1, -2];
+      for (let k = 0; k < 6; k++) {
+        const lr = 0.1 * 0.5 ** Math.floor(k / 2);
+        expected = expected.map((x) => x - lr * 2 * x); // ∇‖w‖² = 2w
+        trainStep(opt, () => w.square().sum());
+        s.step();
+      }
+      Array.from(w.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 6));
+    });
+
+    const makers: [string, (p: Tensor[]) => Optimizer<BaseOptions>][] = [
+      ['SGD', (p) => new SGD(p, { lr: 0.05, momentum: 0.9 })],
+      ['Adagrad', (p) => new Adagrad(p, { lr: 0.5 })],
+      ['Adadelta', (p) => new Adadelta(p, { lr: 1 })],
+      ['RMSprop', (p) => new RMSprop(p, { lr: 0.01 })],
+      ['Adam', (p) => new Adam(p, { lr: 0.05 })],
+      ['AdamW', (p) => new AdamW(p, { lr: 0.05 })],
+    ];
+    it.each(makers)('compose with %s: a scheduler is the same as setting the group lr by hand', (_n, make) => {
+      const w1 = param(quadratic.theta0);
+      const w2 = param(quadratic.theta0);
+      const scheduled = make([w1]);
+      const manual = make([w2]);
+      const sched = new SequentialLR(scheduled, [new LinearLR(scheduled, { startFactor: 0.2, totalIters: 3 }), new ExponentialLR(scheduled, { gamma: 0.8 })], [3]);
+      const base = manual.paramGroups[0]!.lr;
+      for (let k = 0; k < 8; k++) {
+        manual.paramGroups[0]!.lr = k < 3 ? base * (0.2 + (0.8 * k) / 3) : base * 0.8 ** (k - 3);
+        trainStep(scheduled, () => quadratic.loss(w1));
+        trainStep(manual, () => quadratic.loss(w2));
+        sched.step();
+      }
+      expect(Array.from(w1.dataSync())).toEqual(Array.from(w2.dataSync()));
+      expect(Array.from(w1.dataSync())).not.toEqual(quadratic.theta0.map(Math.fround));
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Runs the browser suites: bundles Profundo's modules for the page (core with its testing kit,
- * the CPU backend and the optimizers for comparisons, and this package's browser bundle, the
+ * the CPU backend for comparisons, and this package's browser bundle, the
  * very file `scripts/bundle.mjs` ships), serves them from 127.0.0.1, and drives Debian's
  * Chromium with playwright-core.
  */
@@ -37,7 +37,6 @@ const IMPORTS: Record<string, string> = {
   '@profundo/core': '/core.js',
   '@profundo/core/testing': '/core-testing.js',
   '@profundo/backend-cpu': '/backend-cpu.js',
-  '@profundo/optimizers': '/optimizers.js',
   '@profundo/backend-gpujs': '/backend-gpujs.js',
 };
 
@@ -76,7 +75,7 @@ export async function bundlePage(dir: string): Promise<void> {
     splitting: true,
     plugins: [reexports(core)],
   });
-  const others = { 'backend-cpu': '@profundo/backend-cpu', optimizers: '@profundo/optimizers' };
+  const others = { 'backend-cpu': '@profundo/backend-cpu' };
   for (const [name, spec] of Object.entries(others)) {
     await build({
       ...common,
