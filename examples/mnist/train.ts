@@ -18,7 +18,7 @@ import { DataLoader, loadMnist, type TensorDataset } from '@profundo/datasets';
 import { CosineAnnealingLR } from '@profundo/optimizers';
 import { makeModel, takesImages } from './models.js';
 import { makeOptimizer } from './optimizer-by-name.js';
-import { ProgressBar } from './progress.js';
+import { ProgressBar } from '../shared/progress.js';
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),

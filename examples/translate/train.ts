@@ -19,7 +19,7 @@ import { createCpuBackend } from '@profundo/backend-cpu';
 import { CharTokenizer, spanishDates } from '@profundo/datasets';
 import { Adam, CosineAnnealingLR, LinearLR, SequentialLR } from '@profundo/optimizers';
 import { Seq2Seq, batch, encodePairs, lengthBucketedBatches, loss, translate } from './model.js';
-import { ProgressBar } from './progress.js';
+import { ProgressBar } from '../shared/progress.js';
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
