@@ -2,7 +2,7 @@
  * The translation example's model and data plumbing: a small encoder–decoder Transformer over
  * characters, fixed-length id batches, greedy translation back to text.
  */
-import { nn, tensor, type Generator, type Tensor } from '@profundo/core';
+import { keep, nn, tensor, type Generator, type Tensor } from '@profundo/core';
 import type { CharTokenizer, SpanishDatePair } from '@profundo/datasets';
 import { Embedding, PositionalEncoding, Transformer, causalMask, greedyDecode, type Seq2SeqModel } from '@profundo/layers-transformer';
 
@@ -29,8 +29,9 @@ export interface Seq2SeqConfig {
  * {@link Transformer}, and a linear generator to next-character logits. Sources are
  * right-padded with id 0 to any length; padding is masked out of the encoder's self-attention
  * and the decoder's attention to the memory, so how much there is does not change the result.
- * `encode` remembers each memory's padding mask (keyed by the memory tensor), so `decode`
- * needs only ids and the memory, as {@link greedyDecode} wants.
+ * `encode` remembers the padding mask of the memory it made last (kept out of `tidy`, so it
+ * survives a `tidy` that returns the memory, and freed by the next `encode`), so `decode`
+ * needs only ids and that memory, as {@link greedyDecode} wants.
  */
 export class Seq2Seq extends nn.Module implements Seq2SeqModel {
   srcEmb: Embedding;
@@ -38,7 +39,7 @@ export class Seq2Seq extends nn.Module implements Seq2SeqModel {
   pos: PositionalEncoding;
   transformer: Transformer;
   generator: nn.Linear;
-  private readonly paddingMasks = new WeakMap<Tensor, Tensor>();
+  private last: { memory: Tensor; mask: Tensor } | null = null;
 
   constructor(readonly config: Seq2SeqConfig) {
     super();
@@ -54,14 +55,16 @@ export class Seq2Seq extends nn.Module implements Seq2SeqModel {
   encode(src: Tensor): Tensor {
     const srcKeyPaddingMask = src.eq(PAD);
     const memory = this.transformer.encode(this.pos.forward(this.srcEmb.forward(src)), { srcKeyPaddingMask });
-    this.paddingMasks.set(memory, srcKeyPaddingMask);
+    this.last?.mask.dispose();
+    this.last = { memory, mask: keep(srcKeyPaddingMask) };
     return memory;
   }
 
   /** Target ids `[N, T]` and memory → logits `[N, T, vocab]`, causally masked. */
   decode(tgt: Tensor, memory: Tensor): Tensor {
     const x = this.pos.forward(this.tgtEmb.forward(tgt));
-    const memoryKeyPaddingMask = this.paddingMasks.get(memory);
+    if (this.last?.memory !== memory) throw new Error('Seq2Seq.decode: pass the memory from the latest encode call');
+    const memoryKeyPaddingMask = this.last.mask;
     return this.generator.forward(this.transformer.decode(x, memory, { tgtMask: causalMask(tgt.shape[1]!), memoryKeyPaddingMask }));
   }
 
