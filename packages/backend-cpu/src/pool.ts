@@ -30,48 +30,13 @@ function geometry(shape: readonly number[], p: Pool2dParams): Geometry {
 }
 
 /**
- * Max pooling, NCHW. Each output is its window's maximum; the window is clipped to the input, so
- * padding never wins.
+ * Visits every max-pool window of `x` in output order and passes `visit(o, i)`: the output
+ * index and the flat input index of the window's first maximum (rows, then columns). The
+ * window is clipped to the input, so padding never wins; a NaN wins and stays, as in PyTorch.
+ * Forward and backward share this scan, so the gradient goes exactly where the value came from.
  */
-export function maxPool2d(x: TensorInfo, p: Pool2dParams): Float32Array {
-  const X = dataOf(x) as Float32Array;
-  const { planes, H, W, OH, OW, kH, kW, sH, sW, top, left } = geometry(x.shape, p);
-  const out = new Float32Array(planes * OH * OW);
-  let o = 0;
-  for (let c = 0; c < planes; c++) {
-    const base = c * H * W;
-    for (let i = 0; i < OH; i++) {
-      const h0 = i * sH - top;
-      const hs = h0 > 0 ? h0 : 0;
-      const he = h0 + kH < H ? h0 + kH : H;
-      for (let j = 0; j < OW; j++, o++) {
-        const w0 = j * sW - left;
-        const ws = w0 > 0 ? w0 : 0;
-        const we = w0 + kW < W ? w0 + kW : W;
-        let m = -Infinity;
-        for (let h = hs; h < he; h++) {
-          const row = base + h * W;
-          for (let w = ws; w < we; w++) {
-            const v = X[row + w]!;
-            if (v > m) m = v;
-          }
-        }
-        out[o] = m;
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * Gradient of {@link maxPool2d}: each `dy` goes to its window's first maximum in `x` (scanning
- * rows, then columns).
- */
-export function maxPool2dBackprop(dy: TensorInfo, x: TensorInfo, p: Pool2dParams): Float32Array {
-  const X = dataOf(x) as Float32Array;
-  const dY = dataOf(dy) as Float32Array;
-  const { planes, H, W, OH, OW, kH, kW, sH, sW, top, left } = geometry(x.shape, p);
-  const dX = new Float32Array(X.length);
+function forEachWindowMax(X: Float32Array, g: Geometry, visit: (o: number, i: number) => void): void {
+  const { planes, H, W, OH, OW, kH, kW, sH, sW, top, left } = g;
   let o = 0;
   for (let c = 0; c < planes; c++) {
     const base = c * H * W;
@@ -85,20 +50,38 @@ export function maxPool2dBackprop(dy: TensorInfo, x: TensorInfo, p: Pool2dParams
         const we = w0 + kW < W ? w0 + kW : W;
         let best = base + hs * W + ws;
         let m = X[best]!;
-        for (let h = hs; h < he; h++) {
+        for (let h = hs; h < he && m === m; h++) {
           const row = base + h * W;
           for (let w = ws; w < we; w++) {
             const v = X[row + w]!;
-            if (v > m) {
+            if (v > m || v !== v) {
               m = v;
               best = row + w;
+              if (v !== v) break;
             }
           }
         }
-        dX[best] += dY[o]!;
+        visit(o, best);
       }
     }
   }
+}
+
+/** Max pooling, NCHW: each output is its window's maximum (see {@link forEachWindowMax}). */
+export function maxPool2d(x: TensorInfo, p: Pool2dParams): Float32Array {
+  const X = dataOf(x) as Float32Array;
+  const g = geometry(x.shape, p);
+  const out = new Float32Array(g.planes * g.OH * g.OW);
+  forEachWindowMax(X, g, (o, i) => (out[o] = X[i]!));
+  return out;
+}
+
+/** Gradient of {@link maxPool2d}: each `dy` goes to its window's first maximum in `x`. */
+export function maxPool2dBackprop(dy: TensorInfo, x: TensorInfo, p: Pool2dParams): Float32Array {
+  const X = dataOf(x) as Float32Array;
+  const dY = dataOf(dy) as Float32Array;
+  const dX = new Float32Array(X.length);
+  forEachWindowMax(X, geometry(x.shape, p), (o, i) => (dX[i] += dY[o]!));
   return dX;
 }
 
