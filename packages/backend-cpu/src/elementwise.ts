@@ -8,14 +8,14 @@
  */
 import type { BinaryOp, DataArray, DType, TensorInfo, UnaryOp } from '@profundo/core';
 import { erf } from './erf.js';
-import { allocate, dataOf, sizeOf } from './storage.js';
+import { allocate, allocateRaw, dataOf, sizeOf } from './storage.js';
 import { broadcastStrides, collapse, rowOffsets } from './strided.js';
 
 type Arr = Float32Array | Int32Array | Uint8Array;
 
 /** Converts numeric results to bool the way `cast` does: anything non-zero (NaN included) is 1. */
 function toBool(values: ArrayLike<number>): Uint8Array {
-  const out = new Uint8Array(values.length);
+  const out = allocateRaw('bool', values.length) as Uint8Array;
   for (let i = 0; i < values.length; i++) out[i] = values[i] !== 0 ? 1 : 0;
   return out;
 }
@@ -79,11 +79,11 @@ function unaryInto(op: UnaryOp, x: Arr, out: Float32Array | Int32Array): void {
 export function unary(op: UnaryOp, x: TensorInfo): DataArray {
   const src = dataOf(x);
   if (x.dtype === 'int32') {
-    const out = new Int32Array(src.length);
+    const out = allocateRaw('int32', src.length) as Int32Array;
     unaryInto(op, src, out);
     return out;
   }
-  const out = new Float32Array(src.length);
+  const out = x.dtype === 'bool' ? new Float32Array(src.length) : (allocateRaw('float32', src.length) as Float32Array);
   unaryInto(op, src, out);
   return x.dtype === 'bool' ? toBool(out) : out;
 }
@@ -184,7 +184,7 @@ export function binary(
   const cmp = isComparison(op);
   // Arithmetic on bool is done in float32 and then clamped to 0/1 (so add/mul act as or/and).
   const boolArith = !cmp && a.dtype === 'bool';
-  const out: Arr = cmp ? new Uint8Array(size) : boolArith ? new Float32Array(size) : allocate(a.dtype, size);
+  const out: Arr = cmp ? allocateRaw('bool', size) : boolArith ? new Float32Array(size) : allocateRaw(a.dtype, size);
   if (size === 0) return out;
   const av = dataOf(a);
   const bv = dataOf(b);
@@ -246,19 +246,14 @@ export function where(
 }
 
 /**
- * Converts to `dtype`. Typed-array constructors already implement the contract's numeric rules
+ * Converts to `dtype`. Typed-array stores already implement the contract's numeric rules
  * (float→int32 truncates toward zero, NaN→0), so only →bool needs a loop. A same-dtype cast
- * shares the array: arrays are never mutated after creation, so sharing is unobservable.
+ * copies: each handle owns its storage, which the heap frees when the handle is disposed.
  */
 export function cast(x: TensorInfo, dtype: DType): DataArray {
   const src = dataOf(x);
-  if (dtype === x.dtype) return src;
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(src);
-    case 'int32':
-      return new Int32Array(src);
-    case 'bool':
-      return toBool(src);
-  }
+  if (dtype === 'bool') return toBool(src);
+  const out = allocateRaw(dtype, src.length);
+  out.set(src);
+  return out;
 }

@@ -13,7 +13,7 @@
  * KC slice, a little more accurate than float32 BLAS.
  */
 import type { TensorInfo } from '@profundo/core';
-import { dataOf } from './storage.js';
+import { activeEngine, allocate, allocateRaw, dataOf } from './storage.js';
 
 /** Micro-tile height and width: 4×4 doubles keep 16 accumulators plus 8 operands mostly in registers. */
 const MR = 4;
@@ -189,8 +189,8 @@ export function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: bo
   const K = transA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
   const N = transB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
   const batch = Ba === 1 ? Bb : Ba;
-  const C = new Float32Array(batch * M * N);
-  if (C.length === 0 || K === 0) return C;
+  if (batch * M * N === 0 || K === 0) return allocate('float32', batch * M * N) as Float32Array;
+  const C = allocateRaw('float32', batch * M * N) as Float32Array;
   // Element strides of A(i,k) and B(k,j) within one batch entry.
   const ars = transA ? 1 : K;
   const acs = transA ? M : 1;
@@ -212,7 +212,7 @@ export function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: bo
 
 /**
  * The blocked GEMM on raw arrays, for `matmul` and for kernels (convolution) that multiply
- * blocks of larger buffers: overwrites the dense `M×N` block `C[cOff + i·N + j]` with
+ * blocks of larger buffers; the active WebAssembly engine's when there is one. Overwrites the dense `M×N` block `C[cOff + i·N + j]` with
  * `Σ_k A(i,k)·B(k,j)`, where `A(i,k) = A[aOff + i·ars + k·acs]` and
  * `B(k,j) = B[bOff + k·brs + j·bcs]` (strides express transposes).
  */
@@ -231,6 +231,11 @@ export function gemmInto(
   C: Float32Array,
   cOff: number,
 ): void {
+  const engine = activeEngine();
+  if (engine !== null) {
+    engine.gemm(M, N, K, A, aOff, ars, acs, B, bOff, brs, bcs, C, cOff, N, false);
+    return;
+  }
   if (M < MR || N < NR) {
     gemmSmall(M, N, K, A, aOff, ars, acs, B, bOff, brs, bcs, C, cOff);
     return;

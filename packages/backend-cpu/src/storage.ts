@@ -1,14 +1,54 @@
 import type { DataArray, DataHandle, DType, TensorInfo } from '@profundo/core';
+import type { WasmEngine } from './wasm/engine.js';
+import type { WasmHeap } from './wasm/heap.js';
 
 /**
- * The CPU backend's storage: one dense, row-major typed array per tensor. Core treats it as an
- * opaque handle; only this package looks inside.
+ * The engine of the backend whose kernel is running, or null on the pure-TypeScript path.
+ * JavaScript runs one kernel at a time per thread, so a backend sets it on entry to each kernel
+ * instead of passing it down every call.
+ */
+let active: WasmEngine | null = null;
+/** `active`'s heap when tensors live in it (shared memory), else null. */
+let activeHeap: WasmHeap | null = null;
+
+/** Makes `engine` (or the pure-TypeScript path, for null) the one kernels use from now on. */
+export function enter(engine: WasmEngine | null): void {
+  active = engine;
+  activeHeap = engine !== null && engine.shared ? engine.heap : null;
+}
+
+/** The engine of the running kernel's backend, or null on the pure-TypeScript path. */
+export function activeEngine(): WasmEngine | null {
+  return active;
+}
+
+interface Block {
+  heap: WasmHeap;
+  ptr: number;
+  bytes: number;
+}
+
+/** Frees the heap block of a handle that was garbage-collected without `dispose()`. */
+const leaked = new FinalizationRegistry<Block>((b) => b.heap.free(b.ptr, b.bytes));
+
+/**
+ * The CPU backend's storage: one dense, row-major typed array per tensor, in the WebAssembly
+ * heap on the SIMD paths (the block goes back to the heap on dispose) or an ordinary array on
+ * the pure-TypeScript path. Core treats it as an opaque handle; only this package looks inside.
  */
 export class CpuStorage {
   #values: DataArray | null;
+  readonly #block: Block | null;
 
-  constructor(values: DataArray) {
+  /** Wraps `values`, which must be a block that {@link allocate} just made, or a plain array. */
+  constructor(values: DataArray, heap: WasmHeap | null) {
     this.#values = values;
+    if (heap !== null && values.byteLength > 0) {
+      this.#block = { heap, ptr: values.byteOffset, bytes: values.byteLength };
+      leaked.register(this, this.#block, this);
+    } else {
+      this.#block = null;
+    }
   }
 
   /** The values; throws once disposed so that a use-after-free fails loudly instead of silently reading stale data. */
@@ -18,15 +58,70 @@ export class CpuStorage {
     return v;
   }
 
-  /** Drops the array so the GC can reclaim it even if core still holds the handle object. */
+  /** Returns the block to the heap (or drops the array for the GC). */
   dispose(): void {
     if (this.#values === null) throw new Error('backend-cpu: dispose() called twice on one handle');
     this.#values = null;
+    const b = this.#block;
+    if (b !== null) {
+      leaked.unregister(this);
+      b.heap.free(b.ptr, b.bytes);
+    }
+  }
+}
+
+/**
+ * Wraps a kernel's result in a handle. A result outside the active heap (a kernel that built a
+ * plain array) is copied in, so every tensor of a SIMD backend lives in its heap.
+ */
+export function wrap(values: DataArray): CpuStorage {
+  const heap = activeHeap;
+  if (heap === null) return new CpuStorage(values, null);
+  if (heap.owns(values)) return new CpuStorage(values, heap);
+  const copy = allocateRaw(dtypeOfArray(values), values.length);
+  copy.set(values);
+  return new CpuStorage(copy, heap);
+}
+
+function dtypeOfArray(values: DataArray): DType {
+  return values instanceof Float32Array ? 'float32' : values instanceof Int32Array ? 'int32' : 'bool';
+}
+
+const BYTES: Record<DType, number> = { float32: 4, int32: 4, bool: 1 };
+
+/**
+ * Allocates an array of the typed-array class that carries `dtype`, in the active heap when
+ * there is one, without clearing it: for kernels that write every element.
+ */
+export function allocateRaw(dtype: DType, size: number): DataArray {
+  const heap = activeHeap;
+  if (heap === null || size === 0) return plain(dtype, size);
+  const ptr = heap.alloc(size * BYTES[dtype]);
+  const buffer = heap.buffer;
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(buffer, ptr, size);
+    case 'int32':
+      return new Int32Array(buffer, ptr, size);
+    case 'bool':
+      return new Uint8Array(buffer, ptr, size);
   }
 }
 
 /** Allocates a zero-filled array of the typed-array class that carries `dtype`. */
 export function allocate(dtype: DType, size: number): DataArray {
+  if (activeHeap === null) return plain(dtype, size);
+  const out = allocateRaw(dtype, size);
+  out.fill(0);
+  return out;
+}
+
+/** {@link allocate} for float32. */
+export function allocateF32(size: number): Float32Array {
+  return allocate('float32', size) as Float32Array;
+}
+
+function plain(dtype: DType, size: number): DataArray {
   switch (dtype) {
     case 'float32':
       return new Float32Array(size);
