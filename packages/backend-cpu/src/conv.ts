@@ -12,10 +12,14 @@
  * matrix. A 1×1 kernel with stride 1 and no padding needs no im2col (the image is its own
  * column matrix) and runs image by image. Scratch buffers grow once and are reused, so
  * steady-state calls allocate only their output.
+ *
+ * On the SIMD paths the same three kernels run in WebAssembly instead (assembly/conv.ts), image
+ * by image, split across threads.
  */
 import type { Conv2dParams, TensorInfo } from '@profundo/core';
 import { gemmInto } from './matmul.js';
-import { dataOf } from './storage.js';
+import { activeEngine, allocate, allocateRaw, dataOf } from './storage.js';
+import type { ConvKernelName } from './wasm/engine.js';
 
 /** Column-matrix entries per chunk (128 K floats, 512 KiB: a chunk stays in L2); a chunk holds at least one image. */
 const CHUNK_ENTRIES = 1 << 17;
@@ -142,14 +146,31 @@ function im2col(x: Float32Array, xOff: number, g: Geometry, p: Conv2dParams, col
   }
 }
 
+/**
+ * Runs a convolution kernel in the active engine's heap when tensors live there, writing into
+ * `out`; returns false on the pure-TypeScript path (and where the heap is not shared).
+ */
+function inWasm(kernel: ConvKernelName, g: Geometry, p: Conv2dParams, a: Float32Array, b: Float32Array, out: Float32Array): boolean {
+  const engine = activeEngine();
+  if (engine === null || !engine.shared) return false;
+  const fields = [
+    g.N, g.C, g.H, g.W, g.O, g.G, g.Cg, g.Og, g.kH, g.kW, g.OH, g.OW,
+    p.stride[0], p.stride[1], p.dilation[0], p.dilation[1], p.padding[0], p.padding[2], g.direct ? 1 : 0,
+  ];
+  const count = kernel === 'conv2dBackpropFilter' ? g.Cg : g.N;
+  engine.conv(kernel, fields, a.byteOffset, b.byteOffset, out.byteOffset, count, g.direct ? 0 : g.K * g.P, 2 * g.N * g.O * g.K * g.P);
+  return true;
+}
+
 /** `conv2d` without bias: `[N, C, H, W]` ⊛ `[O, C/G, kH, kW]` → `[N, O, OH, OW]`. */
 export function conv2d(x: TensorInfo, weight: TensorInfo, p: Conv2dParams): Float32Array {
   const X = dataOf(x) as Float32Array;
   const Wt = dataOf(weight) as Float32Array;
   const g = geometry(x.shape, weight.shape, p);
   const { N, C, H, W, O, G, Cg, Og, K, P } = g;
-  const Y = new Float32Array(N * O * P);
-  if (Y.length === 0) return Y;
+  if (N * O * P === 0 || K === 0) return allocate('float32', N * O * P) as Float32Array;
+  const Y = allocateRaw('float32', N * O * P) as Float32Array;
+  if (inWasm('conv2dForward', g, p, X, Wt, Y)) return Y;
   if (g.direct) {
     for (let n = 0; n < N; n++) {
       for (let gi = 0; gi < G; gi++) {
@@ -190,8 +211,9 @@ export function conv2dBackpropInput(
   const Wt = dataOf(weight) as Float32Array;
   const g = geometry(inputShape, weight.shape, p);
   const { N, C, H, W, O, G, Cg, Og, K, P } = g;
-  const dX = new Float32Array(N * C * H * W);
-  if (dX.length === 0) return dX;
+  const dX = allocate('float32', N * C * H * W) as Float32Array;
+  if (dX.length === 0 || P === 0 || O === 0) return dX;
+  if (inWasm('conv2dBackpropInput', g, p, dY, Wt, dX)) return dX;
   // W[g]ᵀ · dy: A(i, k) = W[g][k][i], so row stride 1 and column stride K.
   if (g.direct) {
     for (let n = 0; n < N; n++) {
@@ -231,8 +253,9 @@ export function conv2dBackpropFilter(
   const dY = dataOf(dy) as Float32Array;
   const g = geometry(x.shape, weightShape, p);
   const { N, C, H, W, O, G, Cg, Og, K, P } = g;
-  const dW = new Float32Array(O * K);
-  if (dW.length === 0 || P === 0 || N === 0) return dW;
+  if (O * K === 0 || P === 0 || N === 0) return allocate('float32', O * K) as Float32Array;
+  const dW = allocateRaw('float32', O * K) as Float32Array;
+  if (inWasm('conv2dBackpropFilter', g, p, X, dY, dW)) return dW;
   const tileSize = Og * K;
   if (tileScratch.length < tileSize) tileScratch = new Float32Array(tileSize);
   if (accScratch.length < dW.length) accScratch = new Float64Array(dW.length);

@@ -7,10 +7,10 @@
  * tensors stay in ordinary typed arrays that gemm copies in and out (one thread).
  */
 import { createSharedMemory, WasmHeap } from './heap.js';
-import { gemmModule } from './modules.js';
+import { kernelModule } from './modules.js';
 import { ARGS, availableThreads, ThreadPool } from './pool.js';
 
-interface GemmExports {
+interface KernelExports {
   sgemm(
     M: number, N: number, K: number,
     a: number, ars: number, acs: number,
@@ -19,7 +19,19 @@ interface GemmExports {
     accumulate: number, scratch: number,
   ): void;
   scratchBytes(): number;
+  conv2dForward: ConvKernel;
+  conv2dBackpropInput: ConvKernel;
+  conv2dBackpropFilter: ConvKernel;
 }
+
+/** `(geometry, in0, in1, out, lo, hi, col scratch, gemm scratch)`: see assembly/conv.ts. */
+type ConvKernel = (geom: number, a: number, b: number, out: number, lo: number, hi: number, col: number, scratch: number) => void;
+
+/** The convolution kernels, by the name the pool knows them under. */
+export type ConvKernelName = 'conv2dForward' | 'conv2dBackpropInput' | 'conv2dBackpropFilter';
+
+/** i32 fields of the geometry record of assembly/conv.ts. */
+export const GEOMETRY_FIELDS = 19;
 
 /** Below this many multiply-adds a product runs on one thread: waking workers costs more. */
 const SPLIT_MIN = 1 << 18;
@@ -39,8 +51,14 @@ export class WasmEngine {
   /** Whether tensors live in the heap (shared memory), rather than in ordinary arrays. */
   readonly shared: boolean;
   readonly relaxed: boolean;
-  readonly #gemm: GemmExports;
+  readonly #k: KernelExports;
+  /** Per-thread gemm packing scratch. */
   readonly #scratch: number[] = [];
+  /** Per-thread column-matrix scratch of #colBytes each, grown on demand. */
+  #col: number[] = [];
+  #colBytes = 0;
+  /** The geometry record convolution kernels read. */
+  readonly #geom: number;
   readonly #pool: ThreadPool | null;
   readonly #args = new Int32Array(ARGS);
 
@@ -48,9 +66,10 @@ export class WasmEngine {
     this.heap = new WasmHeap(memory);
     this.shared = shared;
     this.relaxed = options.relaxed;
-    this.#gemm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmExports;
+    this.#k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
     const threads = shared ? Math.max(1, Math.min(options.threads, availableThreads())) : 1;
-    const bytes = this.#gemm.scratchBytes();
+    const bytes = this.#k.scratchBytes();
+    this.#geom = this.heap.alloc(GEOMETRY_FIELDS * 4);
     for (let t = 0; t < threads; t++) this.#scratch.push(this.heap.alloc(bytes));
     this.#pool = threads > 1 ? new ThreadPool(this.heap, module, threads - 1) : null;
   }
@@ -60,10 +79,10 @@ export class WasmEngine {
     const path = options.relaxed ? 'relaxed-simd' : 'simd';
     const memory = createSharedMemory(64);
     if (memory !== null) {
-      const module = gemmModule(path, true);
+      const module = kernelModule(path, true);
       if (module !== null) return new WasmEngine(module, memory, true, options);
     }
-    const module = gemmModule(path, false);
+    const module = kernelModule(path, false);
     if (module === null) return null;
     return new WasmEngine(module, new WebAssembly.Memory({ initial: 64, maximum: 65536 }), false, options);
   }
@@ -137,14 +156,14 @@ export class WasmEngine {
     const pool = this.#pool;
     const threads = pool === null || M * N * K < SPLIT_MIN ? 1 : pool.threads;
     if (threads === 1) {
-      this.#gemm.sgemm(M, N, K, a, ars, acs, b, brs, bcs, c, ldc, acc, this.#scratch[0]!);
+      this.#k.sgemm(M, N, K, a, ars, acs, b, brs, bcs, c, ldc, acc, this.#scratch[0]!);
       return;
     }
     const byCols = N >= M;
     const total = byCols ? N : M;
     const unit = byCols ? NR : MR;
     const step = Math.ceil(total / threads / unit) * unit;
-    const args = this.#args;
+    const args = this.#args.subarray(0, 13);
     for (let t = 1; t < threads; t++) {
       const lo = Math.min(total, t * step);
       const len = Math.min(total, lo + step) - lo;
@@ -162,11 +181,49 @@ export class WasmEngine {
       args[10] = ldc;
       args[11] = acc;
       args[12] = this.#scratch[t]!;
-      pool!.post(t, args);
+      pool!.post(t, 'sgemm', args);
     }
     const own = Math.min(total, step);
     pool!.run(() =>
-      this.#gemm.sgemm(byCols ? M : own, byCols ? own : N, K, a, ars, acs, b, brs, bcs, c, ldc, acc, this.#scratch[0]!),
+      this.#k.sgemm(byCols ? M : own, byCols ? own : N, K, a, ars, acs, b, brs, bcs, c, ldc, acc, this.#scratch[0]!),
     );
+  }
+
+  /**
+   * Runs a convolution kernel on heap operands (`a`, `b`, `out` are byte addresses) over items
+   * `0 .. count` (images, or input channels for the filter gradient), split into contiguous
+   * ranges across threads when the work is large. `geometry` holds the fields of
+   * assembly/conv.ts; `colFloats` is the column scratch one thread needs.
+   */
+  conv(
+    kernel: ConvKernelName,
+    geometry: ArrayLike<number>,
+    a: number, b: number, out: number,
+    count: number, colFloats: number, flops: number,
+  ): void {
+    const heap = this.heap;
+    const threads = this.#pool === null || flops < SPLIT_MIN * 2 ? 1 : Math.min(this.#pool.threads, count);
+    if (this.#colBytes < colFloats * 4 || this.#col.length < threads) {
+      for (const p of this.#col) heap.free(p, this.#colBytes);
+      this.#colBytes = Math.max(this.#colBytes, colFloats * 4);
+      this.#col = [];
+      for (let t = 0; t < this.#scratch.length; t++) this.#col.push(heap.alloc(this.#colBytes));
+    }
+    new Int32Array(heap.buffer, this.#geom, GEOMETRY_FIELDS).set(geometry);
+    const run = this.#k[kernel];
+    if (threads <= 1) {
+      run(this.#geom, a, b, out, 0, count, this.#col[0]!, this.#scratch[0]!);
+      return;
+    }
+    const step = Math.ceil(count / threads);
+    const args = this.#args.subarray(0, 8);
+    for (let t = 1; t < threads; t++) {
+      const lo = Math.min(count, t * step);
+      const hi = Math.min(count, lo + step);
+      if (lo === hi) continue;
+      args.set([this.#geom, a, b, out, lo, hi, this.#col[t]!, this.#scratch[t]!]);
+      this.#pool!.post(t, kernel, args);
+    }
+    this.#pool!.run(() => run(this.#geom, a, b, out, 0, Math.min(count, step), this.#col[0]!, this.#scratch[0]!));
   }
 }

@@ -41,18 +41,18 @@ function enableRelaxedSimdInNode(): void {
 const cache = new Map<string, WebAssembly.Module | null>();
 
 /**
- * The compiled gemm module for `path` and memory kind, or null when this engine cannot run it.
+ * The compiled kernel module for `path` and memory kind, or null when this engine cannot run it.
  * Compiled once per process (the module is a few KiB, so compiling synchronously is allowed on
  * browsers' main threads too).
  */
-export function gemmModule(path: 'simd' | 'relaxed-simd', shared: boolean): WebAssembly.Module | null {
+export function kernelModule(path: 'simd' | 'relaxed-simd', shared: boolean): WebAssembly.Module | null {
   const key = `${path}/${shared}`;
   if (cache.has(key)) return cache.get(key)!;
   if (path === 'relaxed-simd') enableRelaxedSimdInNode();
   const source =
     path === 'simd'
-      ? shared ? modules.gemmSimdShared : modules.gemmSimd
-      : shared ? modules.gemmRelaxedShared : modules.gemmRelaxed;
+      ? shared ? modules.kernelsSimdShared : modules.kernelsSimd
+      : shared ? modules.kernelsRelaxedShared : modules.kernelsRelaxed;
   const code = bytes(source);
   const mod = WebAssembly.validate(code) ? new WebAssembly.Module(code) : null;
   cache.set(key, mod);
@@ -61,7 +61,7 @@ export function gemmModule(path: 'simd' | 'relaxed-simd', shared: boolean): WebA
 
 /** The best kernel path this engine supports. */
 export function bestPath(): KernelPath {
-  if (gemmModule('relaxed-simd', false) !== null) return 'relaxed-simd';
-  if (gemmModule('simd', false) !== null) return 'simd';
+  if (kernelModule('relaxed-simd', false) !== null) return 'relaxed-simd';
+  if (kernelModule('simd', false) !== null) return 'simd';
   return 'js';
 }

@@ -9,8 +9,13 @@
  */
 import type { WasmHeap } from './heap.js';
 
-/** i32 arguments of one sgemm call (see assembly/gemm.ts). */
-export const ARGS = 13;
+/**
+ * The module's kernels that threads run, by index: a record names one (1 + index; 0 = no work)
+ * and carries up to {@link ARGS} i32 arguments.
+ */
+export const KERNELS = ['sgemm', 'conv2dForward', 'conv2dBackpropInput', 'conv2dBackpropFilter'] as const;
+export type KernelName = (typeof KERNELS)[number];
+export const ARGS = 15;
 /** Control block: [generation, workers still running, spare, spare], then one record per thread. */
 const HEADER = 4;
 const RECORD = 16;
@@ -22,7 +27,8 @@ const RECORD = 16;
 const WORKER_SOURCE = `
 const start = (data, post) => {
   const { module, memory, control, index } = data;
-  const sgemm = new WebAssembly.Instance(module, { env: { memory } }).exports.sgemm;
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const fns = ${JSON.stringify(KERNELS)}.map((name) => exports[name]);
   const I = new Int32Array(memory.buffer);
   const ctl = control >> 2;
   const a = ctl + ${HEADER} + index * ${RECORD};
@@ -34,7 +40,8 @@ const start = (data, post) => {
     if (gen === seen) continue;
     if (gen === -1) return;
     seen = gen;
-    if (I[a + ${ARGS}] !== 0) sgemm(I[a], I[a + 1], I[a + 2], I[a + 3], I[a + 4], I[a + 5], I[a + 6], I[a + 7], I[a + 8], I[a + 9], I[a + 10], I[a + 11], I[a + 12]);
+    const fn = I[a];
+    if (fn !== 0) fns[fn - 1](I[a + 1], I[a + 2], I[a + 3], I[a + 4], I[a + 5], I[a + 6], I[a + 7], I[a + 8], I[a + 9], I[a + 10], I[a + 11], I[a + 12], I[a + 13], I[a + 14], I[a + 15]);
     if (Atomics.sub(I, ctl + 1, 1) === 1) Atomics.notify(I, ctl + 1);
   }
 };
@@ -133,13 +140,13 @@ export class ThreadPool {
   }
 
   /**
-   * Writes slice `t`'s arguments (t ≥ 1 runs on worker t); `count` slices in all, slice 0 being
-   * the caller's. Then {@link run} starts them.
+   * Gives worker `t` (1-based) a call of `kernel` with `args` for the next {@link run}; workers
+   * given nothing stay idle.
    */
-  post(t: number, args: ArrayLike<number>): void {
+  post(t: number, kernel: KernelName, args: ArrayLike<number>): void {
     const a = this.#ctl + HEADER + t * RECORD;
-    for (let i = 0; i < ARGS; i++) this.#I[a + i] = args[i]!;
-    this.#I[a + ARGS] = 1;
+    this.#I[a] = KERNELS.indexOf(kernel) + 1;
+    for (let i = 0; i < args.length; i++) this.#I[a + 1 + i] = args[i]!;
   }
 
   /** Wakes every worker, runs `own` on this thread, and returns once all slices are done. */
@@ -156,7 +163,7 @@ export class ThreadPool {
       for (let left = Atomics.load(I, ctl + 1); left !== 0; left = Atomics.load(I, ctl + 1)) {
         if (this.#canBlock) Atomics.wait(I, ctl + 1, left, 5);
       }
-      for (let t = 1; t <= this.#workers.length; t++) I[ctl + HEADER + t * RECORD + ARGS] = 0;
+      for (let t = 1; t <= this.#workers.length; t++) I[ctl + HEADER + t * RECORD] = 0;
     }
   }
 

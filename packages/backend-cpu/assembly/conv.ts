@@ -1,0 +1,143 @@
+// Convolution kernels over the gemm of gemm.ts: im2col into per-thread scratch, then one
+// product per image and group. Each call covers a range of images (forward, input gradient) or
+// of input channels (filter gradient), so threads split the work without dividing any sum:
+// results do not depend on the thread count.
+import { sgemm } from './gemm';
+
+// Geometry record written by the caller (i32 fields at `geom`).
+const N = 0, C = 1, H = 2, W = 3, O = 4, GROUPS = 5, CG = 6, OG = 7, KH = 8, KW = 9;
+const OH = 10, OW = 11, SH = 12, SW = 13, DH = 14, DW = 15, TOP = 16, LEFT = 17, DIRECT = 18;
+
+@inline function field(geom: usize, i: i32): i32 {
+  return load<i32>(geom + (<usize>i << 2));
+}
+
+/** ⌈a / b⌉ for b > 0 (i32 division truncates toward zero). */
+@inline function ceilDiv(a: i32, b: i32): i32 {
+  return a >= 0 ? (a + b - 1) / b : -(-a / b);
+}
+
+@inline function clamp(v: i32, lo: i32, hi: i32): i32 {
+  return min(hi, max(lo, v));
+}
+
+/**
+ * Writes (or with `back`, adds back) the column matrix of channels c0..c1 of one image at `x`:
+ * row `((c - c0)·kH + p)·kW + q` holds, for every output position, the input that tap (p, q)
+ * of channel c reads, 0 where it reads padding. col2im skips padding taps.
+ */
+function im2col(geom: usize, x: usize, c0: i32, c1: i32, col: usize, back: bool): void {
+  const h = field(geom, H), w = field(geom, W), kH = field(geom, KH), kW = field(geom, KW);
+  const oh = field(geom, OH), ow = field(geom, OW), sH = field(geom, SH), sW = field(geom, SW);
+  const dH = field(geom, DH), dW = field(geom, DW), top = field(geom, TOP), left = field(geom, LEFT);
+  const rowBytes = <usize>ow << 2;
+  let r = col;
+  for (let c = c0; c < c1; c++) {
+    const plane = x + ((<usize>c * h * w) << 2);
+    for (let p = 0; p < kH; p++) {
+      const h0 = p * dH - top;
+      const iLo = clamp(ceilDiv(-h0, sH), 0, oh);
+      const iHi = max(iLo, clamp(ceilDiv(h - h0, sH), 0, oh));
+      for (let q = 0; q < kW; q++) {
+        const w0 = q * dW - left;
+        const jLo = clamp(ceilDiv(-w0, sW), 0, ow);
+        const jHi = max(jLo, clamp(ceilDiv(w - w0, sW), 0, ow));
+        const n = jHi - jLo;
+        if (!back && iLo > 0) memory.fill(r, 0, <usize>iLo * rowBytes);
+        for (let i = iLo; i < iHi; i++) {
+          const out = r + <usize>i * rowBytes;
+          const src = plane + ((<usize>((i * sH + h0) * w + w0 + jLo * sW)) << 2);
+          if (back) {
+            const o = out + (<usize>jLo << 2);
+            if (sW == 1) {
+              let j = 0;
+              for (; j + 4 <= n; j += 4) {
+                const at = src + (<usize>j << 2);
+                v128.store(at, f32x4.add(v128.load(at), v128.load(o + (<usize>j << 2))));
+              }
+              for (; j < n; j++) {
+                const at = src + (<usize>j << 2);
+                store<f32>(at, load<f32>(at) + load<f32>(o + (<usize>j << 2)));
+              }
+            } else {
+              for (let j = 0; j < n; j++) {
+                const at = src + (<usize>(j * sW) << 2);
+                store<f32>(at, load<f32>(at) + load<f32>(o + (<usize>j << 2)));
+              }
+            }
+          } else {
+            if (jLo > 0) memory.fill(out, 0, <usize>jLo << 2);
+            if (sW == 1) memory.copy(out + (<usize>jLo << 2), src, <usize>n << 2);
+            else for (let j = 0; j < n; j++) store<f32>(out + (<usize>(jLo + j) << 2), load<f32>(src + (<usize>(j * sW) << 2)));
+            if (jHi < ow) memory.fill(out + (<usize>jHi << 2), 0, <usize>(ow - jHi) << 2);
+          }
+        }
+        if (!back && iHi < oh) memory.fill(r + <usize>iHi * rowBytes, 0, <usize>(oh - iHi) * rowBytes);
+        r += <usize>oh * rowBytes;
+      }
+    }
+  }
+}
+
+/** `y[n] = W · col(x[n])` per group, for images lo..hi. */
+export function conv2dForward(geom: usize, x: usize, wt: usize, y: usize, lo: i32, hi: i32, col: usize, scratch: usize): void {
+  const c = field(geom, C), h = field(geom, H), w = field(geom, W), o = field(geom, O);
+  const groups = field(geom, GROUPS), cg = field(geom, CG), og = field(geom, OG);
+  const kk = field(geom, KH) * field(geom, KW);
+  const K = cg * kk;
+  const P = field(geom, OH) * field(geom, OW);
+  const direct = field(geom, DIRECT) != 0;
+  for (let n = lo; n < hi; n++) {
+    for (let g = 0; g < groups; g++) {
+      const xg = x + ((<usize>(n * c + g * cg) * h * w) << 2);
+      if (!direct) im2col(geom, xg, 0, cg, col, false);
+      sgemm(og, P, K, wt + ((<usize>g * og * K) << 2), K, 1, direct ? xg : col, P, 1,
+        y + ((<usize>(n * o + g * og) * P) << 2), P, 0, scratch);
+    }
+  }
+}
+
+/** `dx[n] += col2im(Wᵀ · dy[n])` per group, for images lo..hi (dx starts zeroed). */
+export function conv2dBackpropInput(geom: usize, dy: usize, wt: usize, dx: usize, lo: i32, hi: i32, col: usize, scratch: usize): void {
+  const c = field(geom, C), h = field(geom, H), w = field(geom, W), o = field(geom, O);
+  const groups = field(geom, GROUPS), cg = field(geom, CG), og = field(geom, OG);
+  const kk = field(geom, KH) * field(geom, KW);
+  const K = cg * kk;
+  const P = field(geom, OH) * field(geom, OW);
+  const direct = field(geom, DIRECT) != 0;
+  for (let n = lo; n < hi; n++) {
+    for (let g = 0; g < groups; g++) {
+      const xg = dx + ((<usize>(n * c + g * cg) * h * w) << 2);
+      // Wᵀ: A(i, k) = W[g][k][i], row stride 1, column stride K.
+      sgemm(K, P, og, wt + ((<usize>g * og * K) << 2), 1, K, dy + ((<usize>(n * o + g * og) * P) << 2), P, 1,
+        direct ? xg : col, P, 0, scratch);
+      if (!direct) im2col(geom, xg, 0, cg, col, true);
+    }
+  }
+}
+
+/**
+ * `dW[g][·, c·kk ..] = Σ_n dy[n, g] · col(x[n, g, c])ᵀ` for input channels lo..hi of every
+ * group, summed over images in order.
+ */
+export function conv2dBackpropFilter(geom: usize, x: usize, dy: usize, dw: usize, lo: i32, hi: i32, col: usize, scratch: usize): void {
+  const nImages = field(geom, N);
+  const c = field(geom, C), h = field(geom, H), w = field(geom, W), o = field(geom, O);
+  const groups = field(geom, GROUPS), cg = field(geom, CG), og = field(geom, OG);
+  const kk = field(geom, KH) * field(geom, KW);
+  const K = cg * kk;
+  const P = field(geom, OH) * field(geom, OW);
+  const direct = field(geom, DIRECT) != 0;
+  const rows = (hi - lo) * kk;
+  if (rows == 0) return;
+  for (let n = 0; n < nImages; n++) {
+    for (let g = 0; g < groups; g++) {
+      const xg = x + ((<usize>(n * c + g * cg) * h * w) << 2);
+      if (!direct) im2col(geom, xg, lo, hi, col, false);
+      const cols = direct ? xg + ((<usize>lo * P) << 2) : col;
+      // B(k = position, j = row) = col[j·P + k]: row stride 1, column stride P.
+      sgemm(og, rows, P, dy + ((<usize>(n * o + g * og) * P) << 2), P, 1, cols, 1, P,
+        dw + ((<usize>g * og * K + lo * kk) << 2), K, n > 0 ? 1 : 0, scratch);
+    }
+  }
+}

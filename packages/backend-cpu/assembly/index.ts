@@ -1,0 +1,4 @@
+// The kernels one WebAssembly module exports. Worker threads call them by their index in
+// KERNELS (src/wasm/pool.ts keeps the same order).
+export { sgemm, scratchBytes } from './gemm';
+export { conv2dForward, conv2dBackpropInput, conv2dBackpropFilter } from './conv';
