@@ -2,3 +2,5 @@
 // KERNELS (src/wasm/pool.ts keeps the same order).
 export { sgemm, scratchBytes } from './gemm';
 export { conv2dForward, conv2dBackpropInput, conv2dBackpropFilter } from './conv';
+export { binaryF32, compareF32, unaryF32, boolToF32 } from './elementwise';
+export { maxPool } from './pool';

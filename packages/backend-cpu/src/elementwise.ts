@@ -8,7 +8,7 @@
  */
 import type { BinaryOp, DataArray, DType, TensorInfo, UnaryOp } from '@profundo/core';
 import { erf } from './erf.js';
-import { allocate, allocateRaw, dataOf, sizeOf } from './storage.js';
+import { activeEngine, allocate, allocateRaw, dataOf, sizeOf } from './storage.js';
 import { broadcastStrides, collapse, rowOffsets } from './strided.js';
 
 type Arr = Float32Array | Int32Array | Uint8Array;
@@ -75,9 +75,21 @@ function unaryInto(op: UnaryOp, x: Arr, out: Float32Array | Int32Array): void {
   }
 }
 
+/** Codes of the ops assembly/elementwise.ts implements. */
+const WASM_UNARY: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, relu: 2, sqrt: 3 };
+const WASM_BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
+const WASM_COMPARE: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
+
 /** Applies a unary op; the result has `x`'s dtype (int32 results are truncated by the store). */
 export function unary(op: UnaryOp, x: TensorInfo): DataArray {
   const src = dataOf(x);
+  const engine = activeEngine();
+  const code = WASM_UNARY[op];
+  if (engine !== null && engine.shared && code !== undefined && x.dtype === 'float32') {
+    const out = allocateRaw('float32', src.length);
+    engine.kernels.unaryF32(code, src.byteOffset, out.byteOffset, src.length);
+    return out;
+  }
   if (x.dtype === 'int32') {
     const out = allocateRaw('int32', src.length) as Int32Array;
     unaryInto(op, src, out);
@@ -197,6 +209,7 @@ export function binary(
   const n = shape[last]!;
   const as = strides[0]![last]!;
   const bs = strides[1]![last]!;
+  if (binaryInWasm(op, a.dtype, out, av, as, bv, bs, n, shape, strides)) return out;
   if (shape.length === 1) {
     binaryRow(op, int, out, 0, av, 0, as, bv, 0, bs, n);
   } else {
@@ -207,6 +220,43 @@ export function binary(
     }
   }
   return boolArith ? toBool(out) : out;
+}
+
+/**
+ * Runs a float32 binary op or comparison in WebAssembly, row by row, when the active engine's
+ * heap holds the tensors and each row reads its operands as runs or single values.
+ */
+function binaryInWasm(
+  op: BinaryOp,
+  dtype: DType,
+  out: Arr,
+  av: Arr,
+  as: number,
+  bv: Arr,
+  bs: number,
+  n: number,
+  shape: readonly number[],
+  strides: readonly (readonly number[])[],
+): boolean {
+  const engine = activeEngine();
+  if (engine === null || !engine.shared || dtype !== 'float32' || as > 1 || bs > 1 || as + bs === 0) return false;
+  const cmp = WASM_COMPARE[op];
+  const code = cmp ?? WASM_BINARY[op];
+  if (code === undefined) return false;
+  const k = engine.kernels;
+  const fn = cmp !== undefined ? k.compareF32 : k.binaryF32;
+  const width = cmp !== undefined ? 1 : 4;
+  const a0 = av.byteOffset;
+  const b0 = bv.byteOffset;
+  const o0 = out.byteOffset;
+  if (shape.length === 1) {
+    fn(code, a0, as, b0, bs, o0, n);
+    return true;
+  }
+  const aRows = rowOffsets(shape, strides[0]!);
+  const bRows = rowOffsets(shape, strides[1]!);
+  for (let r = 0; r < aRows.length; r++) fn(code, a0 + aRows[r]! * 4, as, b0 + bRows[r]! * 4, bs, o0 + r * n * width, n);
+  return true;
 }
 
 /** `cond ? a : b` with all three broadcast to `outShape`; the result has `a`'s dtype. */
@@ -253,6 +303,12 @@ export function where(
 export function cast(x: TensorInfo, dtype: DType): DataArray {
   const src = dataOf(x);
   if (dtype === 'bool') return toBool(src);
+  const engine = activeEngine();
+  if (engine !== null && engine.shared && x.dtype === 'bool' && dtype === 'float32') {
+    const out = allocateRaw('float32', src.length);
+    engine.kernels.boolToF32(src.byteOffset, out.byteOffset, src.length);
+    return out;
+  }
   const out = allocateRaw(dtype, src.length);
   out.set(src);
   return out;

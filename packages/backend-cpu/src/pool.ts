@@ -3,7 +3,7 @@
  * never enters a max and adds zeros to an average).
  */
 import type { Pool2dParams, TensorInfo } from '@profundo/core';
-import { dataOf } from './storage.js';
+import { activeEngine, allocate, allocateRaw, dataOf } from './storage.js';
 
 interface Geometry {
   planes: number;
@@ -67,11 +67,25 @@ function forEachWindowMax(X: Float32Array, g: Geometry, visit: (o: number, i: nu
   }
 }
 
+/**
+ * The same scan in WebAssembly (assembly/pool.ts) when the active engine's heap holds the
+ * tensors: the forward when `dY` is null, else the backward into the zeroed `out`.
+ */
+function maxPoolInWasm(X: Float32Array, out: Float32Array, dY: Float32Array | null, g: Geometry): boolean {
+  const engine = activeEngine();
+  if (engine === null || !engine.shared || out.length === 0) return false;
+  const { planes, H, W, OH, OW, kH, kW, sH, sW, top, left } = g;
+  const dy = dY === null ? 0 : dY.byteOffset;
+  engine.kernels.maxPool(X.byteOffset, out.byteOffset, dy, 0, planes, H, W, OH, OW, kH, kW, sH, sW, top, left, dY === null ? 0 : 1);
+  return true;
+}
+
 /** Max pooling, NCHW: each output is its window's maximum (see {@link forEachWindowMax}). */
 export function maxPool2d(x: TensorInfo, p: Pool2dParams): Float32Array {
   const X = dataOf(x) as Float32Array;
   const g = geometry(x.shape, p);
-  const out = new Float32Array(g.planes * g.OH * g.OW);
+  const out = allocateRaw('float32', g.planes * g.OH * g.OW) as Float32Array;
+  if (maxPoolInWasm(X, out, null, g)) return out;
   forEachWindowMax(X, g, (o, i) => (out[o] = X[i]!));
   return out;
 }
@@ -80,8 +94,10 @@ export function maxPool2d(x: TensorInfo, p: Pool2dParams): Float32Array {
 export function maxPool2dBackprop(dy: TensorInfo, x: TensorInfo, p: Pool2dParams): Float32Array {
   const X = dataOf(x) as Float32Array;
   const dY = dataOf(dy) as Float32Array;
-  const dX = new Float32Array(X.length);
-  forEachWindowMax(X, geometry(x.shape, p), (o, i) => (dX[i] += dY[o]!));
+  const dX = allocate('float32', X.length) as Float32Array;
+  const g = geometry(x.shape, p);
+  if (maxPoolInWasm(X, dX, dY, g)) return dX;
+  forEachWindowMax(X, g, (o, i) => (dX[i] += dY[o]!));
   return dX;
 }
 

@@ -10,7 +10,7 @@ import { createSharedMemory, WasmHeap } from './heap.js';
 import { kernelModule } from './modules.js';
 import { ARGS, availableThreads, ThreadPool } from './pool.js';
 
-interface KernelExports {
+export interface KernelExports {
   sgemm(
     M: number, N: number, K: number,
     a: number, ars: number, acs: number,
@@ -22,6 +22,15 @@ interface KernelExports {
   conv2dForward: ConvKernel;
   conv2dBackpropInput: ConvKernel;
   conv2dBackpropFilter: ConvKernel;
+  binaryF32(op: number, a: number, as: number, b: number, bs: number, out: number, n: number): void;
+  compareF32(op: number, a: number, as: number, b: number, bs: number, out: number, n: number): void;
+  unaryF32(op: number, x: number, out: number, n: number): void;
+  boolToF32(x: number, out: number, n: number): void;
+  maxPool(
+    x: number, out: number, dy: number, lo: number, hi: number,
+    h: number, w: number, oh: number, ow: number, kH: number, kW: number, sH: number, sW: number,
+    top: number, left: number, back: number,
+  ): void;
 }
 
 /** `(geometry, in0, in1, out, lo, hi, col scratch, gemm scratch)`: see assembly/conv.ts. */
@@ -85,6 +94,11 @@ export class WasmEngine {
     const module = kernelModule(path, false);
     if (module === null) return null;
     return new WasmEngine(module, new WebAssembly.Memory({ initial: 64, maximum: 65536 }), false, options);
+  }
+
+  /** The module's exports, for single-threaded kernels on heap addresses. */
+  get kernels(): KernelExports {
+    return this.#k;
   }
 
   /** Resolves once the worker threads are running. */
