@@ -2,6 +2,7 @@
  * The CPU backend object: wires the kernel modules to the {@link Backend} contract, makes its
  * engine the active one on entry to every kernel, and wraps every result in a handle.
  */
+import { BackendError, OutOfMemoryError, ValueError } from '@profundo/core';
 import type {
   Backend,
   BinaryOp,
@@ -20,8 +21,9 @@ import { concat, expand, gather, pad, permute, scatterAdd, slice } from './movem
 import { avgPool2d, avgPool2dBackprop, maxPool2d, maxPool2dBackprop } from './pool.js';
 import { argmax, reduce } from './reduce.js';
 import { logSoftmax, softmax } from './softmax.js';
-import { allocateRaw, dataOf, enter, matchesDType, sizeOf, storageOf, wrap } from './storage.js';
-import { WasmEngine } from './wasm/engine.js';
+import { abandon, allocateRaw, dataOf, enter, matchesDType, sizeOf, storageOf, wrap } from './storage.js';
+import { DEFAULT_PARALLEL_MIN, WasmEngine } from './wasm/engine.js';
+import { HeapExhaustedError } from './wasm/heap.js';
 import { bestPath, type KernelPath } from './wasm/modules.js';
 import { availableThreads } from './wasm/pool.js';
 
@@ -40,6 +42,12 @@ export interface CpuBackendOptions {
    * pages; 1 elsewhere, and always 1 on the `'js'` path). Results are bit-identical for any count.
    */
   threads?: number;
+  /**
+   * Multiply-adds below which a kernel stays on the calling thread, since waking workers costs
+   * more than it saves (default 262,144). `0` splits every product, which tests use to run the
+   * threaded code on small inputs.
+   */
+  parallelMin?: number;
 }
 
 /** The kernel path and thread count a CPU backend actually runs with. */
@@ -62,15 +70,19 @@ export class CpuBackend implements Backend {
     const kernels = options.kernels ?? bestPath();
     const threads = options.threads ?? availableThreads();
     if (kernels !== 'js' && kernels !== 'simd' && kernels !== 'relaxed-simd') {
-      throw new RangeError(`createCpuBackend: kernels must be 'js', 'simd' or 'relaxed-simd' (got ${String(kernels)})`);
+      throw new ValueError('createCpuBackend', `kernels must be 'js', 'simd' or 'relaxed-simd' (got ${String(kernels)})`);
     }
     if (!Number.isInteger(threads) || threads < 1) {
-      throw new RangeError(`createCpuBackend: threads must be a positive integer (got ${String(threads)})`);
+      throw new ValueError('createCpuBackend', `threads must be a positive integer (got ${String(threads)})`);
     }
     this.kernels = kernels;
-    this.engine = kernels === 'js' ? null : WasmEngine.create({ relaxed: kernels === 'relaxed-simd', threads });
+    const parallelMin = options.parallelMin ?? DEFAULT_PARALLEL_MIN;
+    if (!(parallelMin >= 0)) {
+      throw new ValueError('createCpuBackend', `parallelMin must be a non-negative number (got ${String(parallelMin)})`);
+    }
+    this.engine = kernels === 'js' ? null : WasmEngine.create({ relaxed: kernels === 'relaxed-simd', threads, parallelMin });
     if (kernels !== 'js' && this.engine === null) {
-      throw new RangeError(`createCpuBackend: this JavaScript engine cannot run the '${kernels}' kernels`);
+      throw new BackendError('createCpuBackend', `this JavaScript engine cannot run the '${kernels}' kernels (WebAssembly SIMD${kernels === 'relaxed-simd' ? ' with relaxed SIMD' : ''} is missing)`);
     }
   }
 
@@ -96,40 +108,48 @@ export class CpuBackend implements Backend {
     this.engine?.close();
   }
 
-  /** Runs a kernel with this backend's engine active and wraps its result. (Plain private members, not `#` ones, so that an object made with `Object.create(backend)` still works.) */
-  private k<A extends unknown[]>(fn: (...args: A) => DataArray): (...args: A) => DataHandle {
+  /**
+   * The entry of every kernel: makes this backend's engine the active one, runs `fn`, and wraps
+   * its result. If `fn` throws, blocks it had allocated go back to the heap, and running out of
+   * heap becomes an {@link OutOfMemoryError} naming `op`. (Plain private members, not `#` ones,
+   * so that an object made with `Object.create(backend)` still works.)
+   */
+  private k<A extends unknown[]>(op: string, fn: (...args: A) => DataArray): (...args: A) => DataHandle {
     return (...args: A): DataHandle => {
       enter(this.engine);
-      return wrap(fn(...args));
+      try {
+        return wrap(fn(...args));
+      } catch (e) {
+        abandon();
+        if (e instanceof HeapExhaustedError) throw new OutOfMemoryError(op, e.bytes, `backend-cpu: ${e.message}`);
+        throw e;
+      }
     };
   }
 
   readonly fused: FusedKernels = {
-    softmax: this.k(softmax),
-    logSoftmax: this.k(logSoftmax),
-    conv2d: this.k(conv2d),
-    conv2dBackpropInput: this.k(conv2dBackpropInput),
-    conv2dBackpropFilter: this.k(conv2dBackpropFilter),
-    maxPool2d: this.k(maxPool2d),
-    maxPool2dBackprop: this.k(maxPool2dBackprop),
-    avgPool2d: this.k(avgPool2d),
-    avgPool2dBackprop: this.k(avgPool2dBackprop),
+    softmax: this.k('softmax', softmax),
+    logSoftmax: this.k('logSoftmax', logSoftmax),
+    conv2d: this.k('conv2d', conv2d),
+    conv2dBackpropInput: this.k('conv2dBackpropInput', conv2dBackpropInput),
+    conv2dBackpropFilter: this.k('conv2dBackpropFilter', conv2dBackpropFilter),
+    maxPool2d: this.k('maxPool2d', maxPool2d),
+    maxPool2dBackprop: this.k('maxPool2dBackprop', maxPool2dBackprop),
+    avgPool2d: this.k('avgPool2d', avgPool2d),
+    avgPool2dBackprop: this.k('avgPool2dBackprop', avgPool2dBackprop),
   };
 
-  write(values: DataArray, shape: readonly number[], dtype: DType): DataHandle {
+  readonly write = this.k('write', (values: DataArray, shape: readonly number[], dtype: DType): DataArray => {
     const size = sizeOf(shape);
     if (values.length !== size) {
-      throw new RangeError(
-        `backend-cpu write: got ${values.length} values for shape [${shape.join(', ')}] (needs ${size})`,
-      );
+      throw new RangeError(`backend-cpu write: got ${values.length} values for shape [${shape.join(', ')}] (needs ${size})`);
     }
-    enter(this.engine);
-    if (this.engine === null && matchesDType(values, dtype)) return wrap(values); // core never mutates it
+    if (this.engine === null && matchesDType(values, dtype)) return values; // core never mutates it
     const out = allocateRaw(dtype, size);
     if (dtype === 'bool') for (let i = 0; i < size; i++) out[i] = values[i] !== 0 ? 1 : 0;
     else out.set(values); // the typed-array store converts float → int32 by truncation
-    return wrap(out);
-  }
+    return out;
+  });
 
   read(info: TensorInfo): Promise<DataArray> {
     try {
@@ -140,7 +160,7 @@ export class CpuBackend implements Backend {
   }
 
   readSync(info: TensorInfo): DataArray {
-    // A copy: the caller owns it, and our array may be shared (e.g. by a same-dtype cast).
+    // A copy: the caller owns it, and a heap block is reused once its tensor is disposed.
     return dataOf(info).slice();
   }
 
@@ -148,78 +168,20 @@ export class CpuBackend implements Backend {
     storageOf(handle).dispose();
   }
 
-  unary(op: UnaryOp, x: TensorInfo): DataHandle {
-    enter(this.engine);
-    return wrap(unary(op, x));
-  }
-
-  binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): DataHandle {
-    enter(this.engine);
-    return wrap(binary(op, a, b, outShape));
-  }
-
-  where(cond: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): DataHandle {
-    enter(this.engine);
-    return wrap(where(cond, a, b, outShape));
-  }
-
-  cast(x: TensorInfo, dtype: DType): DataHandle {
-    enter(this.engine);
-    return wrap(cast(x, dtype));
-  }
-
-  reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataHandle {
-    enter(this.engine);
-    return wrap(reduce(op, x, axes));
-  }
-
-  argmax(x: TensorInfo, axis: number): DataHandle {
-    enter(this.engine);
-    return wrap(argmax(x, axis));
-  }
-
-  matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean): DataHandle {
-    enter(this.engine);
-    return wrap(matmul(a, b, transA, transB));
-  }
-
-  permute(x: TensorInfo, perm: readonly number[]): DataHandle {
-    enter(this.engine);
-    return wrap(permute(x, perm));
-  }
-
-  expand(x: TensorInfo, shape: readonly number[]): DataHandle {
-    enter(this.engine);
-    return wrap(expand(x, shape));
-  }
-
-  slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): DataHandle {
-    enter(this.engine);
-    return wrap(slice(x, begin, size));
-  }
-
-  pad(x: TensorInfo, pads: readonly (readonly [number, number])[], value: number): DataHandle {
-    enter(this.engine);
-    return wrap(pad(x, pads, value));
-  }
-
-  concat(xs: readonly TensorInfo[], axis: number): DataHandle {
-    enter(this.engine);
-    return wrap(concat(xs, axis));
-  }
-
-  gather(x: TensorInfo, index: TensorInfo, axis: number): DataHandle {
-    enter(this.engine);
-    return wrap(gather(x, index, axis));
-  }
-
-  scatterAdd(
-    index: TensorInfo,
-    src: TensorInfo,
-    axis: number,
-    outShape: readonly number[],
-  ): DataHandle {
-    enter(this.engine);
-    return wrap(scatterAdd(index, src, axis, outShape));
-  }
+  readonly unary = this.k('unary', (op: UnaryOp, x: TensorInfo) => unary(op, x));
+  readonly binary = this.k('binary', (op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: readonly number[]) =>
+    binary(op, a, b, outShape),
+  );
+  readonly where = this.k('where', where);
+  readonly cast = this.k('cast', cast);
+  readonly reduce = this.k('reduce', (op: ReduceOp, x: TensorInfo, axes: readonly number[]) => reduce(op, x, axes));
+  readonly argmax = this.k('argmax', argmax);
+  readonly matmul = this.k('matmul', matmul);
+  readonly permute = this.k('permute', permute);
+  readonly expand = this.k('expand', expand);
+  readonly slice = this.k('slice', slice);
+  readonly pad = this.k('pad', pad);
+  readonly concat = this.k('concat', concat);
+  readonly gather = this.k('gather', gather);
+  readonly scatterAdd = this.k('scatterAdd', scatterAdd);
 }

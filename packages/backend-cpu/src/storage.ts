@@ -10,6 +10,8 @@ import type { WasmHeap } from './wasm/heap.js';
 let active: WasmEngine | null = null;
 /** `active`'s heap when tensors live in it (shared memory), else null. */
 let activeHeap: WasmHeap | null = null;
+/** Heap blocks the running kernel allocated and no handle owns yet. */
+const pending: DataArray[] = [];
 
 /** Makes `engine` (or the pure-TypeScript path, for null) the one kernels use from now on. */
 export function enter(engine: WasmEngine | null): void {
@@ -77,10 +79,22 @@ export class CpuStorage {
 export function wrap(values: DataArray): CpuStorage {
   const heap = activeHeap;
   if (heap === null) return new CpuStorage(values, null);
-  if (heap.owns(values)) return new CpuStorage(values, heap);
-  const copy = allocateRaw(dtypeOfArray(values), values.length);
-  copy.set(values);
-  return new CpuStorage(copy, heap);
+  let result = values;
+  if (!heap.owns(values)) {
+    result = allocateRaw(dtypeOfArray(values), values.length);
+    result.set(values);
+  }
+  // Blocks the kernel allocated but does not return were scratch: back to the heap.
+  for (const p of pending) if (p !== result) heap.free(p.byteOffset, p.byteLength);
+  pending.length = 0;
+  return new CpuStorage(result, heap);
+}
+
+/** After a kernel failed: returns every block it had allocated to the heap. */
+export function abandon(): void {
+  const heap = activeHeap;
+  if (heap !== null) for (const p of pending) heap.free(p.byteOffset, p.byteLength);
+  pending.length = 0;
 }
 
 function dtypeOfArray(values: DataArray): DType {
@@ -98,14 +112,14 @@ export function allocateRaw(dtype: DType, size: number): DataArray {
   if (heap === null || size === 0) return plain(dtype, size);
   const ptr = heap.alloc(size * BYTES[dtype]);
   const buffer = heap.buffer;
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(buffer, ptr, size);
-    case 'int32':
-      return new Int32Array(buffer, ptr, size);
-    case 'bool':
-      return new Uint8Array(buffer, ptr, size);
-  }
+  const out =
+    dtype === 'float32'
+      ? new Float32Array(buffer, ptr, size)
+      : dtype === 'int32'
+        ? new Int32Array(buffer, ptr, size)
+        : new Uint8Array(buffer, ptr, size);
+  pending.push(out);
+  return out;
 }
 
 /** Allocates a zero-filled array of the typed-array class that carries `dtype`. */

@@ -1,7 +1,32 @@
-import { describe, it } from 'vitest';
+/**
+ * The conformance kit on every path of the CPU backend: pure TypeScript, WebAssembly SIMD and
+ * relaxed SIMD, each on one and two threads. `parallelMin: 0` makes the two-thread backends
+ * split even the kit's small inputs, so the threaded code is what runs; each suite first checks
+ * that the backend reports the path it was asked for (feature detection must not fall back).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
 import { conformanceCases } from '@profundo/core/testing';
-import { createCpuBackend } from '@profundo/backend-cpu';
+import { createCpuBackend, type CpuBackend, type KernelPath } from '@profundo/backend-cpu';
 
-describe('cpu backend conformance', () => {
-  for (const c of conformanceCases({ name: 'cpu', factory: createCpuBackend })) it(c.name, () => c.run());
-});
+const PATHS: { kernels: KernelPath; threads: number }[] = [
+  { kernels: 'js', threads: 1 },
+  { kernels: 'simd', threads: 1 },
+  { kernels: 'simd', threads: 2 },
+  { kernels: 'relaxed-simd', threads: 1 },
+  { kernels: 'relaxed-simd', threads: 2 },
+];
+
+for (const { kernels, threads } of PATHS) {
+  describe(`cpu backend conformance: ${kernels}, ${threads} thread(s)`, () => {
+    const backend: CpuBackend = createCpuBackend({ kernels, threads, parallelMin: 0 });
+    beforeAll(() => backend.ready);
+
+    it('runs on the requested path', () => {
+      expect(backend.path).toEqual({ kernels, threads, wasmHeap: kernels !== 'js' });
+    });
+
+    for (const c of conformanceCases({ name: `cpu-${kernels}-${threads}`, factory: () => backend })) {
+      it(c.name, () => c.run());
+    }
+  });
+}

@@ -43,3 +43,25 @@ export class BackendError extends ProfundoError {}
 
 /** Misuse of autograd, e.g. `backward()` on a non-scalar without a gradient. */
 export class GradError extends ProfundoError {}
+
+/**
+ * A backend could not allocate memory for the op's result (a WebAssembly heap at its limit, a
+ * GPU out of textures). Nothing was changed: live tensors stay intact.
+ *
+ * @example
+ * ```ts
+ * try { zeros([1 << 16, 1 << 16]).matmul(zeros([1 << 16, 1 << 16])); }
+ * catch (e) { if (e instanceof OutOfMemoryError) console.log(e.op, e.bytes); }
+ * ```
+ */
+export class OutOfMemoryError extends ProfundoError {
+  /** Bytes the op asked for. */
+  readonly bytes: number;
+
+  /** Creates an error for `op`, which asked for `bytes` more bytes. */
+  constructor(op: string, bytes: number, message: string) {
+    super(op, message);
+    this.bytes = bytes;
+  }
+}
+

@@ -47,6 +47,7 @@ export {
   DisposedError,
   BackendError,
   GradError,
+  OutOfMemoryError,
 } from './errors.js';
 export { tidy, keep, dispose, memory, type Disposable, type MemoryInfo } from './memory.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';

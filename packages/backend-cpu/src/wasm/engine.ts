@@ -42,8 +42,8 @@ export type ConvKernelName = 'conv2dForward' | 'conv2dBackpropInput' | 'conv2dBa
 /** i32 fields of the geometry record of assembly/conv.ts. */
 export const GEOMETRY_FIELDS = 19;
 
-/** Below this many multiply-adds a product runs on one thread: waking workers costs more. */
-const SPLIT_MIN = 1 << 18;
+/** Below this many multiply-adds a kernel runs on one thread: waking workers costs more. */
+export const DEFAULT_PARALLEL_MIN = 1 << 18;
 /** Micro-tile height and width of assembly/gemm.ts: splits align to them. */
 const MR = 4;
 const NR = 8;
@@ -53,6 +53,8 @@ export interface EngineOptions {
   relaxed: boolean;
   /** Requested threads including the calling one. */
   threads: number;
+  /** Multiply-adds below which a kernel stays on the calling thread. */
+  parallelMin: number;
 }
 
 export class WasmEngine {
@@ -60,6 +62,7 @@ export class WasmEngine {
   /** Whether tensors live in the heap (shared memory), rather than in ordinary arrays. */
   readonly shared: boolean;
   readonly relaxed: boolean;
+  readonly #parallelMin: number;
   readonly #k: KernelExports;
   /** Per-thread gemm packing scratch. */
   readonly #scratch: number[] = [];
@@ -75,6 +78,7 @@ export class WasmEngine {
     this.heap = new WasmHeap(memory);
     this.shared = shared;
     this.relaxed = options.relaxed;
+    this.#parallelMin = options.parallelMin;
     this.#k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
     const threads = shared ? Math.max(1, Math.min(options.threads, availableThreads())) : 1;
     const bytes = this.#k.scratchBytes();
@@ -168,7 +172,7 @@ export class WasmEngine {
     c: number, ldc: number, acc: number,
   ): void {
     const pool = this.#pool;
-    const threads = pool === null || M * N * K < SPLIT_MIN ? 1 : pool.threads;
+    const threads = pool === null || M * N * K < this.#parallelMin ? 1 : pool.threads;
     if (threads === 1) {
       this.#k.sgemm(M, N, K, a, ars, acs, b, brs, bcs, c, ldc, acc, this.#scratch[0]!);
       return;
@@ -216,7 +220,7 @@ export class WasmEngine {
     count: number, colFloats: number, flops: number,
   ): void {
     const heap = this.heap;
-    const threads = this.#pool === null || flops < SPLIT_MIN * 2 ? 1 : Math.min(this.#pool.threads, count);
+    const threads = this.#pool === null || flops < this.#parallelMin * 2 ? 1 : Math.min(this.#pool.threads, count);
     if (this.#colBytes < colFloats * 4 || this.#col.length < threads) {
       for (const p of this.#col) heap.free(p, this.#colBytes);
       this.#colBytes = Math.max(this.#colBytes, colFloats * 4);
