@@ -13,7 +13,7 @@
 import { writeFile, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { argmax, loadSafetensors, manualSeed, nn, noGrad, registerBackend, saveSafetensors, setBackend, tidy } from '@profundo/core';
-import { createCpuBackend } from '@profundo/backend-cpu';
+import { createCpuBackend, type CpuPath } from '@profundo/backend-cpu';
 import { DataLoader, loadMnist, type TensorDataset } from '@profundo/datasets';
 import { CosineAnnealingLR } from '@profundo/optimizers';
 import { makeModel, takesImages } from './models.js';
@@ -42,17 +42,23 @@ const batchSize = Number(args['batch-size']);
 const seed = Number(args.seed);
 const savePath = args.save ?? `mnist-${modelName}.safetensors`;
 
-registerBackend('cpu', createCpuBackend);
+// The CPU backend's worker threads start in the background; wait for them before training.
+registerBackend('cpu', async () => {
+  const cpu = createCpuBackend();
+  await cpu.ready;
+  return cpu;
+});
 // Loaded only when chosen, so the CPU job runs where headless-gl is not built. It needs an X
 // display: run with `xvfb-run -a` where there is none.
 registerBackend('gpujs', async () => (await import('@profundo/backend-gpujs')).createGpujsBackend({ mode: 'headlessgl' }));
-await setBackend(args.backend!);
+const backend = await setBackend(args.backend!);
 manualSeed(seed);
 
 const { train, test } = await loadMnist({ seed, flatten: !takesImages(modelName) });
 const model = makeModel(modelName, Number(args.hidden));
 const parameterCount = model.parameters().reduce((n, p) => n + p.size, 0);
-console.log(`MNIST: ${train.length} training and ${test.length} test digits; ${modelName} (${parameterCount} parameters) on the ${args.backend} backend`);
+const path = 'path' in backend ? ` (${describePath(backend.path as CpuPath)})` : '';
+console.log(`MNIST: ${train.length} training and ${test.length} test digits; ${modelName} (${parameterCount} parameters) on the ${args.backend} backend${path}`);
 
 const weightDecay = Number(args['weight-decay'] ?? (modelName === 'lenet' ? 5e-4 : 0));
 const { optimizer, lr } = makeOptimizer(args.optimizer!, model.parameters(), {
@@ -63,6 +69,10 @@ const { optimizer, lr } = makeOptimizer(args.optimizer!, model.parameters(), {
 const loader = new DataLoader(train, { batchSize, shuffle: true });
 const schedule = new CosineAnnealingLR(optimizer, { tMax: epochs * loader.length });
 console.log(`optimizer ${args.optimizer} (lr ${lr}, cosine schedule, weight decay ${weightDecay}), batch size ${batchSize}, ${epochs} epochs, seed ${seed}`);
+
+function describePath(p: CpuPath): string {
+  return `${p.kernels} kernels, ${p.threads} thread${p.threads === 1 ? '' : 's'}`;
+}
 
 function accuracy(net: nn.Module, data: TensorDataset): number {
   net.eval();

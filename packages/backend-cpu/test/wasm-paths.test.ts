@@ -230,3 +230,38 @@ describe('the WebAssembly heap', () => {
     expect(be.heapBytes.used).toBeLessThanOrEqual(used + 64);
   });
 });
+
+describe('max pooling on the SIMD paths', () => {
+  // Few distinct values (many ties: the first maximum must win) and some NaNs (a NaN wins and
+  // stays), on geometries whose windows lie inside, hang over padding, and overlap.
+  const GEOMETRIES: { shape: number[]; p: import('@profundo/core').Pool2dParams }[] = [
+    { shape: [2, 3, 28, 28], p: { kernelSize: [2, 2], stride: [2, 2], padding: [0, 0, 0, 0] } },
+    { shape: [1, 2, 13, 17], p: { kernelSize: [3, 3], stride: [1, 1], padding: [1, 1, 1, 1] } },
+    { shape: [2, 2, 15, 19], p: { kernelSize: [3, 2], stride: [2, 3], padding: [1, 0, 1, 1] } },
+    { shape: [1, 1, 9, 40], p: { kernelSize: [2, 5], stride: [1, 4], padding: [0, 1, 2, 2] } },
+  ];
+  const js = createCpuBackend({ kernels: 'js' });
+  for (const kernels of SIMD_PATHS) {
+    const be = createCpuBackend({ kernels, threads: 1 });
+    for (const { shape, p } of GEOMETRIES) {
+      it(`${kernels}: [${shape}] window ${p.kernelSize} stride ${p.stride} padding ${p.padding}: forward and gradient equal the TypeScript path`, () => {
+        const n = shape.reduce((a, b) => a * b);
+        const x = rand(n, 5).map((v, i) => (i % 97 === 0 ? NaN : Math.round(v * 6)));
+        const [N, C, H, W] = shape as [number, number, number, number];
+        const OH = Math.floor((H + p.padding[0] + p.padding[1] - p.kernelSize[0]) / p.stride[0]) + 1;
+        const OW = Math.floor((W + p.padding[2] + p.padding[3] - p.kernelSize[1]) / p.stride[1]) + 1;
+        const ys = [N, C, OH, OW];
+        const dy = rand(ys.reduce((a, b) => a * b), 6);
+        const run = (b: CpuBackend): DataArray[] => {
+          const X = input(b, x, shape);
+          const dY = input(b, dy, ys);
+          return [readAll(b, b.fused!.maxPool2d!(X, p), ys), readAll(b, b.fused!.maxPool2dBackprop!(dY, X, p), shape)];
+        };
+        const [yJs, dxJs] = run(js);
+        const [y, dx] = run(be);
+        expect(Array.from(y!)).toEqual(Array.from(yJs!));
+        expect(Array.from(dx!)).toEqual(Array.from(dxJs!));
+      });
+    }
+  }
+});
