@@ -36,6 +36,6 @@ browserSuite({
     { config: relaxed, M: 70, K: 90, N: 50 },
     { config: unsharedRelaxed, M: 70, K: 90, N: 50 },
     // 3 × 1.9 MB of operands: more than the 4 MiB the heap starts with.
-    { config: unsharedRelaxed, M: 700, K: 700, N: 700 },
+    { config: unsharedRelaxed, M: 700, K: 700, N: 700, grows: true },
   ],
 });

@@ -5,7 +5,7 @@
  *
  * (A small cousin of backend-gpujs's harness; packages do not import each other's tests.)
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
@@ -79,6 +79,9 @@ export function importsOf(code: string): string[] {
  * imports (only `@profundo/core` is acceptable: a Node builtin would break the page).
  */
 export async function bundlePage(dir: string): Promise<string[]> {
+  if (!existsSync(join(PKG, 'src/generated/wasm-modules.ts'))) {
+    throw new Error('src/generated/wasm-modules.ts is missing: build the package first (pnpm run build)');
+  }
   const core = { core: '@profundo/core', 'core-testing': '@profundo/core/testing' };
   // One build with code splitting, so that the kit and core share one registry.
   await build({

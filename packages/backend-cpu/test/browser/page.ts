@@ -102,7 +102,7 @@ const api = {
       hardwareConcurrency: navigator.hardwareConcurrency,
     };
   },
-  /** Creates the backend for `options`, waits for its workers, and reports its path. */
+  /** Creates the backend for `config`, waits for its workers, and reports its path. */
   async setup(config: PageConfig): Promise<CpuPath> {
     return { ...(await entry(config)).backend.path };
   },
@@ -122,11 +122,11 @@ const api = {
     }
   },
   /**
-   * An `M×K · K×N` product on the `js` path and on `other`: the largest difference between them
-   * relative to the largest magnitude of the js result, and each one's largest error relative
-   * to a float64 product computed here.
+   * An `M×K · K×N` product on the `js` path and on `other`: the largest difference between them,
+   * and each one's largest error against a float64 product computed here, all relative to that
+   * product's largest magnitude; and the capacity of `other`'s heap before and after.
    */
-  async matmul(other: PageConfig, M: number, K: number, N: number): Promise<{ path: CpuPath; jsVsOther: number; jsVsRef: number; otherVsRef: number; size: number }> {
+  async matmul(other: PageConfig, M: number, K: number, N: number): Promise<{ path: CpuPath; jsVsOther: number; jsVsRef: number; otherVsRef: number; size: number; heapBefore: number; heapAfter: number }> {
     const a = values(M * K, 1);
     const b = values(K * N, 2);
     const ref = new Float64Array(M * N);
@@ -136,6 +136,7 @@ const api = {
         for (let j = 0; j < N; j++) ref[i * N + j]! += aik * b[k * N + j]!;
       }
     }
+    const heapBefore = (await entry(other)).backend.heapBytes.capacity;
     const js = await product({ options: { kernels: 'js' } }, a, b, M, K, N);
     const simd = await product(other, a, b, M, K, N);
     const scale = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
@@ -150,6 +151,8 @@ const api = {
       jsVsRef: diff(js, ref),
       otherVsRef: diff(simd, ref),
       size: Math.min(js.length, simd.length),
+      heapBefore,
+      heapAfter: (await entry(other)).backend.heapBytes.capacity,
     };
   },
 };

@@ -27,6 +27,8 @@ export interface MatmulCheck {
   M: number;
   K: number;
   N: number;
+  /** The product must make the backend's WebAssembly heap grow. */
+  grows?: boolean;
 }
 
 export interface BrowserSuiteOptions {
@@ -102,8 +104,8 @@ export function browserSuite(options: BrowserSuiteOptions): void {
       });
     }
 
-    for (const { config, M, K, N } of options.matmul) {
-      it(`a ${M}×${K}·${K}×${N} product on ${label(config)} matches the js path to 1e-4 relative`, async () => {
+    for (const { config, M, K, N, grows } of options.matmul) {
+      it(`a ${M}×${K}·${K}×${N} product on ${label(config)} matches the js path to 1e-4 relative${grows ? ' (growing the heap)' : ''}`, async () => {
         const r = await page().evaluate(
           ([c, m, k, n]) => (globalThis as unknown as Global).profundo.matmul(c, m, k, n),
           [pageConfig(config), M, K, N] as const,
@@ -115,6 +117,7 @@ export function browserSuite(options: BrowserSuiteOptions): void {
         expect(r.jsVsOther).toBeLessThanOrEqual(1e-4);
         expect(r.jsVsRef).toBeLessThanOrEqual(1e-5);
         expect(r.otherVsRef).toBeLessThanOrEqual(1e-5);
+        if (grows) expect(r.heapAfter).toBeGreaterThan(r.heapBefore);
       });
     }
 
