@@ -4,3 +4,4 @@ export { sgemm, scratchBytes } from './gemm';
 export { conv2dForward, conv2dBackpropInput, conv2dBackpropFilter } from './conv';
 export { binaryF32, compareF32, unaryF32, boolToF32 } from './elementwise';
 export { maxPool } from './pool';
+export { sumRun, addRun } from './reduce';

@@ -8,8 +8,10 @@
  * sums lose no precision to rounding and int32 sums are exact before the final wrap.
  */
 import type { DataArray, ReduceOp, TensorInfo } from '@profundo/core';
-import { allocate, dataOf, sizeOf, stridesOf } from './storage.js';
+import { activeEngine, allocate, allocateRaw, dataOf, sizeOf, stridesOf } from './storage.js';
 import { collapse, rowOffsets } from './strided.js';
+import type { KernelExports } from './wasm/engine.js';
+import type { WasmHeap } from './wasm/heap.js';
 
 /** Folds `x` over the sorted, unique `axes`; the result drops those axes and keeps `x`'s dtype. */
 export function reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataArray {
@@ -22,6 +24,10 @@ export function reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): Da
   if (outSize === 0) return allocate(x.dtype, 0);
 
   const isMax = op === 'max';
+  const engine = activeEngine();
+  if (!isMax && engine !== null && engine.shared && x.dtype === 'float32' && src.length > 0) {
+    return sumInWasm(engine.heap, engine.kernels, src as Float32Array, shape, reduced, outSize);
+  }
   const acc = new Float64Array(outSize);
   if (isMax) acc.fill(-Infinity);
   if (src.length > 0) {
@@ -73,6 +79,48 @@ export function reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): Da
       return new Int32Array(acc);
     case 'bool':
       return new Uint8Array(acc);
+  }
+}
+
+/**
+ * A float32 sum with the same walk as {@link reduce}, its runs folded (or added into rows of
+ * float64 accumulators) in WebAssembly; the accumulators live in the heap for the call.
+ */
+function sumInWasm(
+  heap: WasmHeap,
+  k: KernelExports,
+  src: Float32Array,
+  shape: readonly number[],
+  reduced: readonly boolean[],
+  outSize: number,
+): Float32Array {
+  const accPtr = heap.alloc(outSize * 8);
+  try {
+    const acc = new Float64Array(heap.buffer, accPtr, outSize);
+    acc.fill(0);
+    const outStrides = new Array<number>(shape.length).fill(0);
+    for (let d = shape.length - 1, s = 1; d >= 0; d--) {
+      if (!reduced[d]) {
+        outStrides[d] = s;
+        s *= shape[d]!;
+      }
+    }
+    const { shape: cs, strides } = collapse(shape, [stridesOf(shape), outStrides]);
+    const last = cs.length - 1;
+    const n = cs[last]!;
+    const innerKept = strides[1]![last] !== 0;
+    const outRows = rowOffsets(cs, strides[1]!);
+    const base = src.byteOffset;
+    for (let r = 0; r < outRows.length; r++) {
+      const o = outRows[r]!;
+      if (innerKept) k.addRun(accPtr + o * 8, base + r * n * 4, n);
+      else acc[o] += k.sumRun(base + r * n * 4, n);
+    }
+    const out = allocateRaw('float32', outSize) as Float32Array;
+    out.set(acc);
+    return out;
+  } finally {
+    heap.free(accPtr, outSize * 8);
   }
 }
 

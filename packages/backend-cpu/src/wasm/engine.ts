@@ -26,6 +26,8 @@ export interface KernelExports {
   compareF32(op: number, a: number, as: number, b: number, bs: number, out: number, n: number): void;
   unaryF32(op: number, x: number, out: number, n: number): void;
   boolToF32(x: number, out: number, n: number): void;
+  sumRun(x: number, n: number): number;
+  addRun(acc: number, x: number, n: number): void;
   maxPool(
     x: number, out: number, dy: number, lo: number, hi: number,
     h: number, w: number, oh: number, ow: number, kH: number, kW: number, sH: number, sW: number,

@@ -19,6 +19,12 @@ export const ARGS = 15;
 /** Control block: [generation, workers still running, spare, spare], then one record per thread. */
 const HEADER = 4;
 const RECORD = 16;
+/**
+ * Polls of the control block before a thread sleeps in `Atomics.wait` (tens of microseconds).
+ * Kernels of a training step come back to back, and waking a sleeping thread costs about as
+ * much as a small product, so a thread that just finished keeps polling for a while.
+ */
+const SPINS = 20000;
 
 /**
  * The worker's whole program. It runs as a CommonJS script in Node (eval'd) and as a classic
@@ -35,9 +41,12 @@ const start = (data, post) => {
   let seen = Atomics.load(I, ctl);
   post('ready');
   for (;;) {
-    Atomics.wait(I, ctl, seen);
-    const gen = Atomics.load(I, ctl);
-    if (gen === seen) continue;
+    let gen = Atomics.load(I, ctl);
+    for (let i = 0; gen === seen && i < ${SPINS}; i++) gen = Atomics.load(I, ctl);
+    if (gen === seen) {
+      Atomics.wait(I, ctl, seen);
+      continue;
+    }
     if (gen === -1) return;
     seen = gen;
     const fn = I[a];
@@ -160,8 +169,9 @@ export class ThreadPool {
     try {
       own();
     } finally {
+      let spins = 0;
       for (let left = Atomics.load(I, ctl + 1); left !== 0; left = Atomics.load(I, ctl + 1)) {
-        if (this.#canBlock) Atomics.wait(I, ctl + 1, left, 5);
+        if (this.#canBlock && ++spins > SPINS) Atomics.wait(I, ctl + 1, left, 5);
       }
       for (let t = 1; t <= this.#workers.length; t++) I[ctl + HEADER + t * RECORD] = 0;
     }
