@@ -75,6 +75,8 @@ function unaryInto(op: UnaryOp, x: Arr, out: Float32Array | Int32Array): void {
   }
 }
 
+const ONE_ROW: readonly (readonly number[])[] = [[1], [1]];
+
 /** Codes of the ops assembly/elementwise.ts implements. */
 const WASM_UNARY: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, relu: 2, sqrt: 3 };
 const WASM_BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
@@ -201,6 +203,11 @@ export function binary(
   const av = dataOf(a);
   const bv = dataOf(b);
   const int = a.dtype === 'int32';
+  if (av.length === size && bv.length === size) {
+    // Same shapes: one contiguous row, without the strided walk's bookkeeping.
+    if (!binaryInWasm(op, a.dtype, out, av, 1, bv, 1, size, [size], ONE_ROW)) binaryRow(op, int, out, 0, av, 0, 1, bv, 0, 1, size);
+    return boolArith ? toBool(out) : out;
+  }
   const { shape, strides } = collapse(outShape, [
     broadcastStrides(a.shape, outShape),
     broadcastStrides(b.shape, outShape),

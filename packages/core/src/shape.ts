@@ -21,6 +21,7 @@ export function shapesEqual(a: readonly number[], b: readonly number[]): boolean
 
 /** @internal NumPy broadcasting of several shapes; throws a ShapeError naming `op`. */
 export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): number[] {
+  if (shapes.length === 2 && sameShape(shapes[0]!, shapes[1]!)) return shapes[0]!.slice();
   const rank = Math.max(...shapes.map((s) => s.length));
   const out = new Array<number>(rank).fill(1);
   for (let i = 0; i < rank; i++) {
@@ -38,6 +39,13 @@ export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): n
     }
   }
   return out;
+}
+
+/** @internal Whether two shapes are equal. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** @internal Maps a possibly negative axis into `[0, rank)`. */

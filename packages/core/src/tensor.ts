@@ -7,7 +7,7 @@ import type { Backend, DataArray, DataHandle, DType, TensorInfo } from './backen
 import { getBackend } from './backend/registry.js';
 import { BackendError, DisposedError, GradError, ShapeError, DTypeError } from './errors.js';
 import { BYTES_PER_ELEMENT, Storage, escapeScopes, trackTensor, untrackTensor } from './memory.js';
-import { sizeOf } from './shape.js';
+import { sameShape, sizeOf } from './shape.js';
 import type { GradNode } from './autograd/graph.js';
 import { runBackward } from './autograd/backward.js';
 import * as ew from './ops/elementwise.js';
@@ -320,10 +320,6 @@ export class Tensor {
 
 function flatArgs(args: number[] | [readonly number[]]): readonly number[] {
   return Array.isArray(args[0]) ? (args[0] as readonly number[]) : (args as number[]);
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** @internal Wraps a fresh handle from `backend` as a tensor. */
