@@ -21,6 +21,24 @@ const OH = 10, OW = 11, SH = 12, SW = 13, DH = 14, DW = 15, TOP = 16, LEFT = 17,
   return min(hi, max(lo, v));
 }
 
+// im2col moves runs as short as one image row (often 10–30 floats); memory.copy and
+// memory.fill cost more to call than such a run costs to move, so short runs use these loops.
+
+/** Copies n floats from src to dst. */
+@inline function copyRun(dst: usize, src: usize, n: i32): void {
+  let j = 0;
+  for (; j + 4 <= n; j += 4) v128.store(dst + (<usize>j << 2), v128.load(src + (<usize>j << 2)));
+  for (; j < n; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
+}
+
+/** Zeroes n floats at dst. */
+@inline function zeroRun(dst: usize, n: i32): void {
+  const z = f32x4.splat(0);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) v128.store(dst + (<usize>j << 2), z);
+  for (; j < n; j++) store<f32>(dst + (<usize>j << 2), 0);
+}
+
 /**
  * Writes (or with `back`, adds back) the column matrix of channels c0..c1 of one image at `x`:
  * row `((c - c0)·kH + p)·kW + q` holds, for every output position, the input that tap (p, q)
@@ -43,7 +61,7 @@ function im2col(geom: usize, x: usize, c0: i32, c1: i32, col: usize, back: bool)
         const jLo = clamp(ceilDiv(-w0, sW), 0, ow);
         const jHi = max(jLo, clamp(ceilDiv(w - w0, sW), 0, ow));
         const n = jHi - jLo;
-        if (!back && iLo > 0) memory.fill(r, 0, <usize>iLo * rowBytes);
+        if (!back && iLo > 0) zeroRun(r, iLo * ow);
         for (let i = iLo; i < iHi; i++) {
           const out = r + <usize>i * rowBytes;
           const src = plane + ((<usize>((i * sH + h0) * w + w0 + jLo * sW)) << 2);
@@ -66,13 +84,13 @@ function im2col(geom: usize, x: usize, c0: i32, c1: i32, col: usize, back: bool)
               }
             }
           } else {
-            if (jLo > 0) memory.fill(out, 0, <usize>jLo << 2);
-            if (sW == 1) memory.copy(out + (<usize>jLo << 2), src, <usize>n << 2);
+            if (jLo > 0) zeroRun(out, jLo);
+            if (sW == 1) copyRun(out + (<usize>jLo << 2), src, n);
             else for (let j = 0; j < n; j++) store<f32>(out + (<usize>(jLo + j) << 2), load<f32>(src + (<usize>(j * sW) << 2)));
-            if (jHi < ow) memory.fill(out + (<usize>jHi << 2), 0, <usize>(ow - jHi) << 2);
+            if (jHi < ow) zeroRun(out + (<usize>jHi << 2), ow - jHi);
           }
         }
-        if (!back && iHi < oh) memory.fill(r + <usize>iHi * rowBytes, 0, <usize>(oh - iHi) * rowBytes);
+        if (!back && iHi < oh) zeroRun(r + <usize>iHi * rowBytes, (oh - iHi) * ow);
         r += <usize>oh * rowBytes;
       }
     }

@@ -36,7 +36,14 @@ function packA(a: usize, ars: i32, acs: i32, mc: i32, kc: i32, dst: usize): void
   for (let i = 0; i < mc; i += MR) {
     const rows = min(MR, mc - i);
     let src = a + <usize>i * rs;
-    if (rows == MR) {
+    if (rows == MR && ars == 1) {
+      // Aᵀ stored row-major: the panel's four rows at one k are adjacent.
+      for (let k = 0; k < kc; k++) {
+        v128.store(dst, v128.load(src));
+        src += cs;
+        dst += MR * 4;
+      }
+    } else if (rows == MR) {
       for (let k = 0; k < kc; k++) {
         store<f32>(dst, load<f32>(src));
         store<f32>(dst, load<f32>(src + rs), 4);
@@ -57,6 +64,22 @@ function packA(a: usize, ars: i32, acs: i32, mc: i32, kc: i32, dst: usize): void
   }
 }
 
+/**
+ * Four columns of four floats (column c at src + c·cs, element k at + 4k) written as four rows
+ * of a B panel: row k (32 bytes apart) gets column values 0..3 at dst + 32k.
+ */
+@inline function transpose4(src: usize, cs: usize, dst: usize): void {
+  const c0 = v128.load(src), c1 = v128.load(src + cs), c2 = v128.load(src + 2 * cs), c3 = v128.load(src + 3 * cs);
+  const t0 = v128.shuffle<f32>(c0, c1, 0, 4, 1, 5); // c0k0 c1k0 c0k1 c1k1
+  const t1 = v128.shuffle<f32>(c2, c3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(c0, c1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(c2, c3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 32);
+  v128.store(dst, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 64);
+  v128.store(dst, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 96);
+}
+
 /** Packs columns of B over k0..k0+kc into NR-column panels, zero-padding the last. */
 function packB(b: usize, brs: i32, bcs: i32, nc: i32, kc: i32, dst: usize): void {
   const rs = <usize>brs << 2;
@@ -68,6 +91,20 @@ function packB(b: usize, brs: i32, bcs: i32, nc: i32, kc: i32, dst: usize): void
       for (let k = 0; k < kc; k++) {
         v128.store(dst, v128.load(src));
         v128.store(dst, v128.load(src, 16), 16);
+        src += rs;
+        dst += NR * 4;
+      }
+    } else if (cols == NR && brs == 1) {
+      // Bᵀ stored row-major: each column runs along k. Transpose 4×4 blocks in registers.
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        transpose4(src, cs, dst);
+        transpose4(src + 4 * cs, cs, dst + 16);
+        src += 16;
+        dst += 4 * NR * 4;
+      }
+      for (; k < kc; k++) {
+        for (let c = 0; c < NR; c++) store<f32>(dst + (<usize>c << 2), load<f32>(src + <usize>c * cs));
         src += rs;
         dst += NR * 4;
       }
@@ -173,10 +210,13 @@ export function sgemm(
   }
   const pa = scratch;
   const pb = scratch + MC * KC * 4;
+  // K slices of equal depth (800 = 4 × 200, not 3 × 256 + 32): a shallow last slice would
+  // spend as long loading and storing C tiles as multiplying.
+  const kStep = (K + (K + KC - 1) / KC - 1) / ((K + KC - 1) / KC);
   for (let j0 = 0; j0 < N; j0 += NC) {
     const nc = min(NC, N - j0);
-    for (let k0 = 0; k0 < K; k0 += KC) {
-      const kc = min(KC, K - k0);
+    for (let k0 = 0; k0 < K; k0 += kStep) {
+      const kc = min(kStep, K - k0);
       packB(b + ((<usize>k0 * brs + <usize>j0 * bcs) << 2), brs, bcs, nc, kc, pb);
       const add = accumulate != 0 || k0 > 0;
       for (let i0 = 0; i0 < M; i0 += MC) {
