@@ -1,0 +1,217 @@
+/**
+ * Profundo's CPU backend, one column per kernel path. Each path is its own registered backend
+ * (`bench-pf-<kernels>-<threads>t`), made with `createCpuBackend({ kernels, threads })`; the
+ * column is labelled from what the backend reports running (`backend.path`), falling back to
+ * the request. Matmul and conv call the backend's kernels directly on tensors written once;
+ * training steps run through core's ops, autograd and optimizers on the path's backend.
+ */
+import * as pf from '@profundo/core';
+import { createCpuBackend } from '@profundo/backend-cpu';
+import { Conv2d, Flatten, MaxPool2d } from '@profundo/layers-cnn';
+import { TransformerEncoderLayer } from '@profundo/layers-transformer';
+import { Adam, SGD } from '@profundo/optimizers';
+import type { HostTensor } from '../harness/data.js';
+import type { ConvCase } from '../workloads/conv.js';
+import { convInputs } from '../workloads/conv.js';
+import type { MatmulCase } from '../workloads/matmul.js';
+import { matmulInputs } from '../workloads/matmul.js';
+import { LENET, MLP, STATE_DICT_KEYS, TRANSFORMER, stepData, type StepCase } from '../workloads/steps.js';
+import { NotAvailable, type Library, type Runner, type Workload } from './types.js';
+
+export type KernelPath = 'js' | 'simd' | 'relaxed-simd';
+
+export interface PathRequest {
+  readonly kernels: KernelPath;
+  readonly threads: number;
+}
+
+/** The paths benchmarked, in column order. */
+export const PROFUNDO_PATHS: readonly PathRequest[] = [
+  { kernels: 'js', threads: 1 },
+  { kernels: 'simd', threads: 1 },
+  { kernels: 'simd', threads: 2 },
+  { kernels: 'relaxed-simd', threads: 2 },
+];
+
+/** `pf js`, `pf simd 2t`, `pf relaxed 2t`, … */
+export function pathLabel(p: PathRequest): string {
+  const k = p.kernels === 'relaxed-simd' ? 'relaxed' : p.kernels;
+  return p.kernels === 'js' && p.threads === 1 ? 'pf js' : `pf ${k} ${p.threads}t`;
+}
+
+/** The options-taking factory (typed loosely so this file also runs against an older backend). */
+type Factory = (options: PathRequest) => pf.Backend & { ready?: Promise<void>; path?: PathRequest };
+const createBackend = createCpuBackend as unknown as Factory;
+
+/**
+ * Registers and starts one backend per path (waiting for its worker threads). A path that
+ * fails to start still gets its column, whose cells read "err".
+ */
+export async function profundoLibraries(log: (line: string) => void): Promise<Library[]> {
+  const libs: Library[] = [];
+  for (const req of PROFUNDO_PATHS) {
+    const name = `bench-pf-${req.kernels}-${req.threads}t`;
+    pf.registerBackend(name, async () => {
+      const b = createBackend({ ...req });
+      await b.ready;
+      return b;
+    });
+    try {
+      const backend = await pf.setBackend(name);
+      const actual = (backend as { path?: PathRequest }).path;
+      let column = pathLabel(actual ?? req);
+      if (column !== pathLabel(req)) log(`${pathLabel(req)}: the backend runs ${column}`);
+      if (libs.some((l) => l.column === column)) column += ` (asked ${pathLabel(req)})`;
+      libs.push(new ProfundoPath(column, name, backend));
+    } catch (e) {
+      log(`${pathLabel(req)}: backend failed to start: ${(e as Error).message}`);
+      libs.push(brokenLibrary(pathLabel(req), e));
+    }
+  }
+  return libs;
+}
+
+function brokenLibrary(column: string, error: unknown): Library {
+  return {
+    column,
+    profundo: true,
+    prepare() {
+      throw error;
+    },
+  };
+}
+
+class ProfundoPath implements Library {
+  readonly profundo = true;
+  constructor(
+    readonly column: string,
+    private readonly name: string,
+    private readonly backend: pf.Backend,
+  ) {}
+
+  async activate(): Promise<void> {
+    await pf.setBackend(this.name);
+  }
+
+  prepare(w: Workload): Runner {
+    switch (w.kind) {
+      case 'matmul':
+        return this.matmul(w);
+      case 'conv':
+        return this.conv(w);
+      case 'step':
+        return step(w);
+    }
+  }
+
+  private write(t: HostTensor): pf.TensorInfo {
+    const dtype = t.values instanceof Int32Array ? 'int32' : 'float32';
+    return { handle: this.backend.write(t.values, t.shape, dtype), shape: t.shape, dtype };
+  }
+
+  private matmul(c: MatmulCase): Runner {
+    const be = this.backend;
+    const { a, b } = matmulInputs(c);
+    const ai = this.write({ shape: [1, ...a.shape], values: a.values });
+    const bi = this.write({ shape: [1, ...b.shape], values: b.values });
+    return {
+      run: () => be.dispose(be.matmul(ai, bi, c.transA, c.transB)),
+      dispose: () => [ai, bi].forEach((t) => be.dispose(t.handle)),
+    };
+  }
+
+  private conv(c: ConvCase): Runner {
+    const be = this.backend;
+    const f = be.fused;
+    const params: pf.Conv2dParams = { stride: [1, 1], padding: [c.pad, c.pad, c.pad, c.pad], dilation: [1, 1], groups: 1 };
+    const { x: hx, w: hw, dy: hdy } = convInputs(c);
+    const kernel =
+      c.pass === 'forward' ? f?.conv2d : c.pass === 'input' ? f?.conv2dBackpropInput : f?.conv2dBackpropFilter;
+    if (!kernel) throw new NotAvailable(`the backend has no fused ${c.pass} conv kernel`);
+    const x = this.write(hx);
+    const w = this.write(hw);
+    const dy = this.write(hdy);
+    const call =
+      c.pass === 'forward'
+        ? () => f!.conv2d!(x, w, params)
+        : c.pass === 'input'
+          ? () => f!.conv2dBackpropInput!(dy, w, x.shape, params)
+          : () => f!.conv2dBackpropFilter!(x, dy, w.shape, params);
+    return {
+      run: () => be.dispose(call()),
+      dispose: () => [x, w, dy].forEach((t) => be.dispose(t.handle)),
+    };
+  }
+}
+
+// ----- training steps (on the current backend) -------------------------------------------------
+
+function tensor(t: HostTensor): pf.Tensor {
+  return t.values instanceof Int32Array
+    ? pf.tensor(t.values, { shape: t.shape, dtype: 'int32' })
+    : pf.tensor(t.values, { shape: t.shape });
+}
+
+/** The network (PyTorch layout and state-dict keys) and its loss. */
+function network(model: StepCase['model']): { net: pf.nn.Module; loss: (out: pf.Tensor, y: pf.Tensor) => pf.Tensor } {
+  const { nn } = pf;
+  switch (model) {
+    case 'mlp':
+      return {
+        net: new nn.Sequential(new nn.Linear(MLP.input, MLP.hidden), new nn.ReLU(), new nn.Linear(MLP.hidden, MLP.classes)),
+        loss: (out, y) => nn.crossEntropy(out, y),
+      };
+    case 'transformer': {
+      const { dModel, heads, ff, eps } = TRANSFORMER;
+      return {
+        net: new TransformerEncoderLayer(dModel, heads, { dimFeedforward: ff, dropout: 0, layerNormEps: eps }),
+        loss: (out, y) => nn.mseLoss(out, y),
+      };
+    }
+    case 'lenet': {
+      const { c1, c2, hidden, classes } = LENET;
+      return {
+        net: new nn.Sequential(
+          new Conv2d(1, c1, 5, { padding: 2 }),
+          new nn.ReLU(),
+          new MaxPool2d(2),
+          new Conv2d(c1, c2, 5, { padding: 2 }),
+          new nn.ReLU(),
+          new MaxPool2d(2),
+          new Flatten(),
+          new nn.Linear(c2 * 7 * 7, hidden),
+          new nn.ReLU(),
+          new nn.Linear(hidden, classes),
+        ),
+        loss: (out, y) => nn.crossEntropy(out, y),
+      };
+    }
+  }
+}
+
+function step(c: StepCase): Runner {
+  const data = stepData(c.model);
+  const { net, loss } = network(c.model);
+  const keys = STATE_DICT_KEYS[c.model];
+  const state = Object.fromEntries(Object.entries(data.params).map(([k, t]) => [keys[k]!, tensor(t)]));
+  net.loadStateDict(state);
+  pf.dispose(Object.values(state));
+  const x = tensor(data.x);
+  const y = tensor(data.y);
+  const params = net.parameters();
+  const opt = c.optimizer.kind === 'adam' ? new Adam(params, { lr: c.optimizer.lr }) : new SGD(params, { lr: c.optimizer.lr });
+  return {
+    run: () =>
+      pf.tidy(() => {
+        opt.zeroGrad();
+        const l = loss(net.forward(x), y);
+        l.backward();
+        opt.step();
+        return l.item();
+      }),
+    dispose: () => {
+      opt.zeroGrad();
+      pf.dispose([x, y, ...params]);
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * What each benchmarked library provides: a column of the report, and for each workload a
+ * prepared runner whose `run()` is one timed call.
+ */
+import type { ConvCase } from '../workloads/conv.js';
+import type { MatmulCase } from '../workloads/matmul.js';
+import type { StepCase } from '../workloads/steps.js';
+
+export type Workload = MatmulCase | ConvCase | StepCase;
+
+/** One prepared workload on one library. */
+export interface Runner {
+  /**
+   * One timed call. It must leave the work done (a lazy library waits for its result here).
+   * Training-step runners return the step's loss (before the update).
+   */
+  run(): unknown;
+  /** Frees what the runner made. */
+  dispose?(): void;
+}
+
+/** A library benchmarked in this process. */
+export interface Library {
+  /** Column header, e.g. `pf simd 2t` or `tfjs-wasm`. */
+  readonly column: string;
+  /** Whether this is one of Profundo's paths (ratios are taken against the best of them). */
+  readonly profundo: boolean;
+  /** Makes this library the current one (global backends); called before each of its turns. */
+  activate?(): void | Promise<void>;
+  /** Builds the workload's inputs (untimed); throws {@link NotAvailable} when it cannot run it. */
+  prepare(w: Workload): Runner | Promise<Runner>;
+}
+
+/** Thrown by `prepare` for a workload a library lacks (its cell reads "n/a"). */
+export class NotAvailable extends Error {}
+
+/** A cell of the results: a median, or why there is none. */
+export type Cell =
+  | { readonly ms: number; readonly runs: number; readonly first?: number }
+  | { readonly na: string; readonly detail?: string };
+
+export function isTimed(c: Cell | undefined): c is Extract<Cell, { ms: number }> {
+  return c !== undefined && 'ms' in c;
+}
