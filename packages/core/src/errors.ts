@@ -50,8 +50,9 @@ export class GradError extends ProfundoError {}
  *
  * @example
  * ```ts
- * try { zeros([1 << 16, 1 << 16]).matmul(zeros([1 << 16, 1 << 16])); }
- * catch (e) { if (e instanceof OutOfMemoryError) console.log(e.op, e.bytes); }
+ * // 2^31 float32 values (8 GiB): more than a WebAssembly heap can address.
+ * try { ones([1, 1]).expand([1 << 16, 1 << 15]); }
+ * catch (e) { if (e instanceof OutOfMemoryError) console.log(e.op, e.bytes); } // 'expand' 8589934592
  * ```
  */
 export class OutOfMemoryError extends ProfundoError {
