@@ -7,7 +7,7 @@
  *
  * Run from the repository root:
  *
- *     pnpm bench                       # everything (several minutes; keep the machine idle)
+ *     pnpm bench                       # everything (about 10 minutes on 2 cores; keep the machine idle)
  *     pnpm bench --quick               # smoke run: few rounds, rough numbers
  *     pnpm bench --only matmul,steps   # some groups: matmul, conv, steps
  *     pnpm bench --out results.md      # write the report elsewhere
@@ -141,6 +141,7 @@ async function main(): Promise<void> {
     'back (Profundo: the backend\'s `matmul` / `fused.conv2d*` kernels; tfjs: its ops and kernels; jax-js: a `jit`-ed',
     'function, waited for). A training step is forward, backward and optimizer update with the loss read back. Times',
     'vary from machine to machine and run to run: compare columns within one run, not across runs.',
+    'A call slower than 60 s, measured or estimated from the same call on one sample of the batch, is not timed: "n/a (>60 s)".',
     '"n/a": the library lacks the workload; "err": it threw (the notes under each table say why).',
     '',
     ...sections,

@@ -22,7 +22,10 @@ export interface MeasureOptions {
   readonly slowRounds: number;
   /** A call slower than this is timed once, after the warmup call. */
   readonly verySlowCallMs: number;
-  /** A first call slower than this skips the library: its cell says "n/a (>N s)". */
+  /**
+   * A first call slower than this skips the library: its cell says "n/a (>N s)". So does a
+   * runner whose probe estimates more than this, without making the call (the note says so).
+   */
   readonly giveUpMs: number;
 }
 
@@ -107,10 +110,20 @@ export async function measureWorkload(
     try {
       await lib.activate?.();
       runner = await lib.prepare(workload);
+      const tooSlow = `n/a (>${Math.round(opts.giveUpMs / 1000)} s)`;
+      if (runner.probe) {
+        const { probe } = runner;
+        const estimate = (await timeCall({ run: () => probe.run() })).ms * probe.scale;
+        if (estimate > opts.giveUpMs) {
+          runner.dispose?.();
+          cells.set(lib.column, { na: tooSlow, detail: `not run: a call on 1/${probe.scale} of the batch took ${((estimate / probe.scale) / 1000).toFixed(2)} s, so about ${(estimate / 1000).toFixed(0)} s for all of it` });
+          continue;
+        }
+      }
       const first = await timeCall(runner);
       if (first.ms > opts.giveUpMs) {
         runner.dispose?.();
-        cells.set(lib.column, { na: `n/a (>${Math.round(opts.giveUpMs / 1000)} s)`, detail: `first call took ${(first.ms / 1000).toFixed(1)} s` });
+        cells.set(lib.column, { na: tooSlow, detail: `first call took ${(first.ms / 1000).toFixed(1)} s` });
         continue;
       }
       let last = first.ms;

@@ -62,6 +62,7 @@ class Tfjs implements Library {
   /**
    * The backprops go through `runKernel`, exactly as tfjs's own `conv2DBackpropInput` /
    * `conv2DBackpropFilter` ops (used by `tf.grad` of `tf.conv2d`) do; those ops are not exported.
+   * The probe is the same call on the first image (tfjs-cpu's filter gradient takes minutes).
    */
   private conv(c: ConvCase): Runner {
     if (c.pass === 'input') this.requireKernel('Conv2DBackpropInput');
@@ -70,34 +71,47 @@ class Tfjs implements Library {
     const x = t(permute(h.x, [0, 2, 3, 1])) as tf.Tensor4D; // NCHW → NHWC
     const w = t(permute(h.w, [2, 3, 1, 0])) as tf.Tensor4D; // OIHW → HWIO
     const dy = t(permute(h.dy, [0, 2, 3, 1])) as tf.Tensor4D;
+    const [x1, dy1] = [x, dy].map((z) => tf.slice(z, 0, 1)) as [tf.Tensor4D, tf.Tensor4D];
     const pad = c.pad; // explicit, equal on all sides: the same as 'same' here
     const attrs = { strides: [1, 1], pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
-    const call: () => tf.Tensor =
+    const call = (xb: tf.Tensor4D, dyb: tf.Tensor4D): tf.Tensor =>
       c.pass === 'forward'
-        ? () => tf.conv2d(x, w, 1, pad)
+        ? tf.conv2d(xb, w, 1, pad)
         : c.pass === 'input'
-          ? () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: x.shape } as never) as tf.Tensor
-          : () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: w.shape } as never) as tf.Tensor;
-    return { run: () => call().dispose(), dispose: () => tf.dispose([x, w, dy]) };
+          ? (tf.engine().runKernel('Conv2DBackpropInput', { dy: dyb, filter: w }, { ...attrs, inputShape: xb.shape } as never) as tf.Tensor)
+          : (tf.engine().runKernel('Conv2DBackpropFilter', { x: xb, dy: dyb }, { ...attrs, filterShape: w.shape } as never) as tf.Tensor);
+    return {
+      run: () => call(x, dy).dispose(),
+      probe: { run: () => call(x1, dy1).dispose(), scale: c.n },
+      dispose: () => tf.dispose([x, w, dy, x1, dy1]),
+    };
   }
 
+  /** One `minimize` step; the probe is forward and backward on one sample, updating nothing. */
   private step(c: StepCase): Runner {
     if (c.model === 'lenet') this.requireKernel('Conv2DBackpropFilter');
-    const data = stepData(c.model);
-    const { vars, loss } = MODELS[c.model](data);
+    const m = MODELS[c.model](stepData(c.model));
     const opt = c.optimizer.kind === 'adam' ? tf.train.adam(c.optimizer.lr) : tf.train.sgd(c.optimizer.lr);
-    const varList = Object.values(vars);
+    const varList = Object.values(m.vars);
+    const sample = [m.x, m.y].map((z) => tf.slice(z, 0, m.sampleRows));
     return {
       run: () => {
-        const l = opt.minimize(loss, true, varList)!;
+        const l = opt.minimize(() => m.loss(m.x, m.y), true, varList)!;
         const value = l.dataSync()[0]!;
         l.dispose();
         return value;
       },
+      probe: {
+        run: () => {
+          const { value, grads } = tf.variableGrads(() => m.loss(sample[0]!, sample[1]!), varList);
+          value.dataSync();
+          tf.dispose([value, grads]);
+        },
+        scale: m.x.shape[0]! / m.sampleRows,
+      },
       dispose: () => {
         opt.dispose();
-        tf.dispose(varList);
-        loss.dispose();
+        tf.dispose([...varList, m.x, m.y, ...sample]);
       },
     };
   }
@@ -114,17 +128,17 @@ function matmul(c: MatmulCase): Runner {
 
 interface Model {
   vars: Record<string, tf.Variable>;
-  /** The scalar loss on the fixed batch; `dispose` frees the batch. */
-  loss: (() => tf.Scalar) & { dispose(): void };
+  /** The batch (rows along the first axis) and the rows of one sample (a sequence is T rows). */
+  x: tf.Tensor;
+  y: tf.Tensor;
+  sampleRows: number;
+  /** The scalar loss on a batch (or a slice of it). */
+  loss: (x: tf.Tensor, y: tf.Tensor) => tf.Scalar;
 }
 
 let nextVar = 0;
 function variables(entries: Record<string, HostTensor>): Record<string, tf.Variable> {
   return Object.fromEntries(Object.entries(entries).map(([k, h]) => [k, tf.tidy(() => tf.variable(t(h), true, `bench_${k}_${nextVar++}`))]));
-}
-
-function withBatch(fn: () => tf.Scalar, batch: tf.Tensor[]): Model['loss'] {
-  return Object.assign(fn, { dispose: () => tf.dispose(batch) });
 }
 
 function linear(x: tf.Tensor2D, w: tf.Variable, b: tf.Variable): tf.Tensor2D {
@@ -140,13 +154,11 @@ const MODELS: Record<StepCase['model'], (d: StepData) => Model> = {
   mlp(d) {
     const p = d.params;
     const v = variables({ w1: dense(p['fc1.weight']!), b1: p['fc1.bias']!, w2: dense(p['fc2.weight']!), b2: p['fc2.bias']! });
-    const x = t(d.x) as tf.Tensor2D;
-    const y = t(oneHot(d.y, 10));
-    const fn = (): tf.Scalar => {
-      const h = tf.relu(linear(x, v.w1!, v.b1!));
+    const loss = (x: tf.Tensor, y: tf.Tensor): tf.Scalar => {
+      const h = tf.relu(linear(x as tf.Tensor2D, v.w1!, v.b1!));
       return tf.losses.softmaxCrossEntropy(y, linear(h, v.w2!, v.b2!)) as tf.Scalar;
     };
-    return { vars: v, loss: withBatch(fn, [x, y]) };
+    return { vars: v, x: t(d.x), y: t(oneHot(d.y, 10)), sampleRows: 1, loss };
   },
 
   transformer(d) {
@@ -167,21 +179,19 @@ const MODELS: Record<StepCase['model'], (d: StepData) => Model> = {
       n2g: p['norm2.weight']!,
       n2b: p['norm2.bias']!,
     });
-    const x = t(reshape(d.x, [B * T, D])) as tf.Tensor2D;
-    const target = t(reshape(d.y, [B * T, D]));
     /** [B·T, D] → [B, H, T, dh] */
-    const heads = (z: tf.Tensor): tf.Tensor4D => tf.transpose(tf.reshape(z, [B, T, H, dh]), [0, 2, 1, 3]);
-    const fn = (): tf.Scalar => {
-      const [q, k, vv] = tf.split(linear(x, v.inW!, v.inB!), 3, 1);
+    const heads = (z: tf.Tensor): tf.Tensor4D => tf.transpose(tf.reshape(z, [-1, T, H, dh]), [0, 2, 1, 3]);
+    const loss = (x: tf.Tensor, target: tf.Tensor): tf.Scalar => {
+      const [q, k, vv] = tf.split(linear(x as tf.Tensor2D, v.inW!, v.inB!), 3, 1);
       const scores = tf.mul(tf.matMul(heads(q!), heads(k!), false, true), 1 / Math.sqrt(dh));
       const o = tf.matMul(tf.softmax(scores), heads(vv!)); // [B, H, T, dh]
-      const attn = linear(tf.reshape(tf.transpose(o, [0, 2, 1, 3]), [B * T, D]), v.outW!, v.outB!);
-      const h1 = layerNorm(tf.add(x, attn), v.n1g!, v.n1b!, eps);
+      const attn = linear(tf.reshape(tf.transpose(o, [0, 2, 1, 3]), [-1, D]), v.outW!, v.outB!);
+      const h1 = layerNorm(tf.add(x as tf.Tensor2D, attn), v.n1g!, v.n1b!, eps);
       const ff = linear(tf.relu(linear(h1, v.l1W!, v.l1B!)), v.l2W!, v.l2B!);
       const out = layerNorm(tf.add(h1, ff), v.n2g!, v.n2b!, eps);
       return tf.losses.meanSquaredError(target, out) as tf.Scalar;
     };
-    return { vars: v, loss: withBatch(fn, [x, target]) };
+    return { vars: v, x: t(reshape(d.x, [B * T, D])), y: t(reshape(d.y, [B * T, D])), sampleRows: T, loss };
   },
 
   lenet(d) {
@@ -199,15 +209,14 @@ const MODELS: Record<StepCase['model'], (d: StepData) => Model> = {
       f2w: dense(p['fc2.weight']!),
       f2b: p['fc2.bias']!,
     });
-    const x = t(reshape(d.x, [batch, 28, 28, 1])) as tf.Tensor4D; // C = 1: NCHW and NHWC agree
-    const y = t(oneHot(d.y, classes));
     const block = (z: tf.Tensor4D, w: tf.Variable, b: tf.Variable): tf.Tensor4D =>
       tf.maxPool(tf.relu(tf.add(tf.conv2d(z, w as tf.Tensor4D, 1, 2), b)), 2, 2, 'valid');
-    const fn = (): tf.Scalar => {
-      const h = block(block(x, v.c1w!, v.c1b!), v.c2w!, v.c2b!);
-      const f = tf.relu(linear(tf.reshape(h, [batch, c2 * 49]), v.f1w!, v.f1b!));
+    const loss = (x: tf.Tensor, y: tf.Tensor): tf.Scalar => {
+      const h = block(block(x as tf.Tensor4D, v.c1w!, v.c1b!), v.c2w!, v.c2b!);
+      const f = tf.relu(linear(tf.reshape(h, [-1, c2 * 49]), v.f1w!, v.f1b!));
       return tf.losses.softmaxCrossEntropy(y, linear(f, v.f2w!, v.f2b!)) as tf.Scalar;
     };
-    return { vars: v, loss: withBatch(fn, [x, y]) };
+    // C = 1: NCHW and NHWC hold the same bytes.
+    return { vars: v, x: t(reshape(d.x, [batch, 28, 28, 1])), y: t(oneHot(d.y, classes)), sampleRows: 1, loss };
   },
 };

@@ -17,6 +17,12 @@ export interface Runner {
   run(): unknown;
   /** Frees what the runner made. */
   dispose?(): void;
+  /**
+   * For a runner that may be far too slow: a much cheaper call (the same work on fewer images)
+   * whose time multiplied by `scale` estimates `run()`'s, so the harness can skip a call that
+   * would run for minutes past its limit instead of waiting it out.
+   */
+  readonly probe?: { run(): unknown; readonly scale: number };
 }
 
 /** A library benchmarked in this process. */
