@@ -2,7 +2,10 @@
 // product per image and group. Each call covers a range of images (forward, input gradient) or
 // of input channels (filter gradient), so threads split the work without dividing any sum:
 // results do not depend on the thread count.
-import { sgemm } from './gemm';
+import { gemm, packedABytes, packWholeA, sgemm } from './gemm';
+
+/** Output channels per group up to which the forward packs the weights once per call (gemm's MC). */
+const PACK_ONCE_MAX = 128;
 
 // Geometry record written by the caller (i32 fields at `geom`).
 const N = 0, C = 1, H = 2, W = 3, O = 4, GROUPS = 5, CG = 6, OG = 7, KH = 8, KW = 9;
@@ -31,6 +34,29 @@ const OH = 10, OW = 11, SH = 12, SW = 13, DH = 14, DW = 15, TOP = 16, LEFT = 17,
   for (; j < n; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
 }
 
+/** dst[j] += src[j] for n floats. */
+@inline function addRun(dst: usize, src: usize, n: i32): void {
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const at = dst + (<usize>j << 2);
+    v128.store(at, f32x4.add(v128.load(at), v128.load(src + (<usize>j << 2))));
+  }
+  for (; j < n; j++) {
+    const at = dst + (<usize>j << 2);
+    store<f32>(at, load<f32>(at) + load<f32>(src + (<usize>j << 2)));
+  }
+}
+
+/** Zeroes columns [0, jLo) and [jHi, ow) of rows iLo..iHi of a column-matrix row at r. */
+@inline function clearEdges(r: usize, iLo: i32, iHi: i32, jLo: i32, jHi: i32, ow: i32): void {
+  if (jLo == 0 && jHi == ow) return;
+  for (let i = iLo; i < iHi; i++) {
+    const row = r + (<usize>(i * ow) << 2);
+    for (let j = 0; j < jLo; j++) store<f32>(row + (<usize>j << 2), 0);
+    for (let j = jHi; j < ow; j++) store<f32>(row + (<usize>j << 2), 0);
+  }
+}
+
 /** Zeroes n floats at dst. */
 @inline function zeroRun(dst: usize, n: i32): void {
   const z = f32x4.splat(0);
@@ -49,6 +75,7 @@ function im2col(geom: usize, x: usize, c0: i32, c1: i32, col: usize, back: bool)
   const oh = field(geom, OH), ow = field(geom, OW), sH = field(geom, SH), sW = field(geom, SW);
   const dH = field(geom, DH), dW = field(geom, DW), top = field(geom, TOP), left = field(geom, LEFT);
   const rowBytes = <usize>ow << 2;
+  const flat = sW == 1 && sH == 1 && ow == w;
   let r = col;
   for (let c = c0; c < c1; c++) {
     const plane = x + ((<usize>c * h * w) << 2);
@@ -62,6 +89,25 @@ function im2col(geom: usize, x: usize, c0: i32, c1: i32, col: usize, back: bool)
         const jHi = max(jLo, clamp(ceilDiv(w - w0, sW), 0, ow));
         const n = jHi - jLo;
         if (!back && iLo > 0) zeroRun(r, iLo * ow);
+        if (flat && n > 0 && iHi > iLo) {
+          // Output and input rows have one width and stride 1, so the tap's whole block is one
+          // run: copy (or add back) from the first valid position to the last, then clear the
+          // entries the run wrapped into (they read padding).
+          const first = iLo * ow + jLo;
+          const count = (iHi - 1) * ow + jHi - first;
+          const out = r + (<usize>first << 2);
+          const src = plane + (<usize>((iLo + h0) * w + jLo + w0) << 2);
+          if (back) {
+            clearEdges(r, iLo, iHi, jLo, jHi, ow);
+            addRun(src, out, count);
+          } else {
+            copyRun(out, src, count);
+            clearEdges(r, iLo, iHi, jLo, jHi, ow);
+            if (iHi < oh) zeroRun(r + <usize>iHi * rowBytes, (oh - iHi) * ow);
+          }
+          r += <usize>oh * rowBytes;
+          continue;
+        }
         for (let i = iLo; i < iHi; i++) {
           const out = r + <usize>i * rowBytes;
           const src = plane + ((<usize>((i * sH + h0) * w + w0 + jLo * sW)) << 2);
@@ -97,7 +143,10 @@ function im2col(geom: usize, x: usize, c0: i32, c1: i32, col: usize, back: bool)
   }
 }
 
-/** `y[n] = W · col(x[n])` per group, for images lo..hi. */
+/**
+ * `y[n] = W · col(x[n])` per group, for images lo..hi. `col` holds K·P floats of column matrix,
+ * then the group's weights packed once for all the images (see {@link convScratchFloats}).
+ */
 export function conv2dForward(geom: usize, x: usize, wt: usize, y: usize, lo: i32, hi: i32, col: usize, scratch: usize): void {
   const c = field(geom, C), h = field(geom, H), w = field(geom, W), o = field(geom, O);
   const groups = field(geom, GROUPS), cg = field(geom, CG), og = field(geom, OG);
@@ -105,14 +154,24 @@ export function conv2dForward(geom: usize, x: usize, wt: usize, y: usize, lo: i3
   const K = cg * kk;
   const P = field(geom, OH) * field(geom, OW);
   const direct = field(geom, DIRECT) != 0;
-  for (let n = lo; n < hi; n++) {
-    for (let g = 0; g < groups; g++) {
+  const packed = og <= PACK_ONCE_MAX ? col + ((<usize>K * P) << 2) : 0;
+  for (let g = 0; g < groups; g++) {
+    const wg = wt + ((<usize>g * og * K) << 2);
+    if (packed != 0) packWholeA(og, K, wg, K, 1, packed);
+    for (let n = lo; n < hi; n++) {
       const xg = x + ((<usize>(n * c + g * cg) * h * w) << 2);
       if (!direct) im2col(geom, xg, 0, cg, col, false);
-      sgemm(og, P, K, wt + ((<usize>g * og * K) << 2), K, 1, direct ? xg : col, P, 1,
-        y + ((<usize>(n * o + g * og) * P) << 2), P, 0, scratch);
+      gemm(og, P, K, wg, K, 1, packed, direct ? xg : col, P, 1, y + ((<usize>(n * o + g * og) * P) << 2), P, 0, scratch);
     }
   }
+}
+
+/** Floats of `col` scratch one thread needs for a convolution: column matrix, packed weights. */
+export function convScratchFloats(geom: usize): usize {
+  const og = field(geom, OG);
+  const K = field(geom, CG) * field(geom, KH) * field(geom, KW);
+  const P = field(geom, OH) * field(geom, OW);
+  return <usize>K * P + (og <= PACK_ONCE_MAX ? packedABytes(og, K) / 4 : 0);
 }
 
 /** `dx[n] += col2im(Wᵀ · dy[n])` per group, for images lo..hi (dx starts zeroed). */

@@ -29,6 +29,22 @@ export function scratchBytes(): i32 {
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
+/**
+ * Four runs of four floats (run c at src + c·cs, element k at + 4k) written transposed: row k
+ * of the output (at dst + k·ds) gets element k of runs 0..3.
+ */
+@inline function transpose4(src: usize, cs: usize, dst: usize, ds: usize): void {
+  const c0 = v128.load(src), c1 = v128.load(src + cs), c2 = v128.load(src + 2 * cs), c3 = v128.load(src + 3 * cs);
+  const t0 = v128.shuffle<f32>(c0, c1, 0, 4, 1, 5); // c0k0 c1k0 c0k1 c1k1
+  const t1 = v128.shuffle<f32>(c2, c3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(c0, c1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(c2, c3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + ds, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * ds, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * ds, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+}
+
 /** Packs rows i0..i0+mc of A over k0..k0+kc into MR-row panels, zero-padding the last. */
 function packA(a: usize, ars: i32, acs: i32, mc: i32, kc: i32, dst: usize): void {
   const rs = <usize>ars << 2;
@@ -40,6 +56,22 @@ function packA(a: usize, ars: i32, acs: i32, mc: i32, kc: i32, dst: usize): void
       // Aᵀ stored row-major: the panel's four rows at one k are adjacent.
       for (let k = 0; k < kc; k++) {
         v128.store(dst, v128.load(src));
+        src += cs;
+        dst += MR * 4;
+      }
+    } else if (rows == MR && acs == 1) {
+      // Row-major A: each row runs along k. Transpose 4×4 blocks in registers.
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        transpose4(src, rs, dst, MR * 4);
+        src += 16;
+        dst += 4 * MR * 4;
+      }
+      for (; k < kc; k++) {
+        store<f32>(dst, load<f32>(src));
+        store<f32>(dst, load<f32>(src + rs), 4);
+        store<f32>(dst, load<f32>(src + 2 * rs), 8);
+        store<f32>(dst, load<f32>(src + 3 * rs), 12);
         src += cs;
         dst += MR * 4;
       }
@@ -64,22 +96,6 @@ function packA(a: usize, ars: i32, acs: i32, mc: i32, kc: i32, dst: usize): void
   }
 }
 
-/**
- * Four columns of four floats (column c at src + c·cs, element k at + 4k) written as four rows
- * of a B panel: row k (32 bytes apart) gets column values 0..3 at dst + 32k.
- */
-@inline function transpose4(src: usize, cs: usize, dst: usize): void {
-  const c0 = v128.load(src), c1 = v128.load(src + cs), c2 = v128.load(src + 2 * cs), c3 = v128.load(src + 3 * cs);
-  const t0 = v128.shuffle<f32>(c0, c1, 0, 4, 1, 5); // c0k0 c1k0 c0k1 c1k1
-  const t1 = v128.shuffle<f32>(c2, c3, 0, 4, 1, 5);
-  const t2 = v128.shuffle<f32>(c0, c1, 2, 6, 3, 7);
-  const t3 = v128.shuffle<f32>(c2, c3, 2, 6, 3, 7);
-  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-  v128.store(dst, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 32);
-  v128.store(dst, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 64);
-  v128.store(dst, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 96);
-}
-
 /** Packs columns of B over k0..k0+kc into NR-column panels, zero-padding the last. */
 function packB(b: usize, brs: i32, bcs: i32, nc: i32, kc: i32, dst: usize): void {
   const rs = <usize>brs << 2;
@@ -98,8 +114,8 @@ function packB(b: usize, brs: i32, bcs: i32, nc: i32, kc: i32, dst: usize): void
       // Bᵀ stored row-major: each column runs along k. Transpose 4×4 blocks in registers.
       let k = 0;
       for (; k + 4 <= kc; k += 4) {
-        transpose4(src, cs, dst);
-        transpose4(src + 4 * cs, cs, dst + 16);
+        transpose4(src, cs, dst, NR * 4);
+        transpose4(src + 4 * cs, cs, dst + 16, NR * 4);
         src += 16;
         dst += 4 * NR * 4;
       }
@@ -193,12 +209,51 @@ function macro(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: u
 }
 
 /**
+ * Depth of the K slices: equal slices of at most KC (800 = 4 × 200, not 3 × 256 + 32), since a
+ * shallow last slice would spend as long loading and storing C tiles as multiplying.
+ */
+@inline function sliceDepth(K: i32): i32 {
+  const slices = (K + KC - 1) / KC;
+  return (K + slices - 1) / slices;
+}
+
+/**
  * C (row stride ldc elements) = A·B, or += when `accumulate` is non-zero. `scratch` points at
  * {@link scratchBytes} bytes that no other caller uses at the same time.
  */
 export function sgemm(
   M: i32, N: i32, K: i32,
   a: usize, ars: i32, acs: i32,
+  b: usize, brs: i32, bcs: i32,
+  c: usize, ldc: i32,
+  accumulate: i32, scratch: usize,
+): void {
+  gemm(M, N, K, a, ars, acs, 0, b, brs, bcs, c, ldc, accumulate, scratch);
+}
+
+/** Bytes {@link packWholeA} writes for an M×K operand. */
+export function packedABytes(M: i32, K: i32): usize {
+  return <usize>((M + MR - 1) / MR) * MR * K * 4;
+}
+
+/**
+ * Packs all of A (M ≤ MC rows) slice by slice, the way {@link gemm} reads it when given the
+ * result: a convolution multiplies the same weights by every image, so it packs them once.
+ */
+export function packWholeA(M: i32, K: i32, a: usize, ars: i32, acs: i32, dst: usize): void {
+  const kStep = sliceDepth(K);
+  const rows = <usize>((M + MR - 1) / MR) * MR;
+  for (let k0 = 0; k0 < K; k0 += kStep) {
+    const kc = min(kStep, K - k0);
+    packA(a + ((<usize>k0 * acs) << 2), ars, acs, M, kc, dst);
+    dst += rows * kc * 4;
+  }
+}
+
+/** {@link sgemm}, reading A from `packed` (made by {@link packWholeA}; M ≤ MC) when it is not 0. */
+export function gemm(
+  M: i32, N: i32, K: i32,
+  a: usize, ars: i32, acs: i32, packed: usize,
   b: usize, brs: i32, bcs: i32,
   c: usize, ldc: i32,
   accumulate: i32, scratch: usize,
@@ -210,15 +265,20 @@ export function sgemm(
   }
   const pa = scratch;
   const pb = scratch + MC * KC * 4;
-  // K slices of equal depth (800 = 4 × 200, not 3 × 256 + 32): a shallow last slice would
-  // spend as long loading and storing C tiles as multiplying.
-  const kStep = (K + (K + KC - 1) / KC - 1) / ((K + KC - 1) / KC);
+  const kStep = sliceDepth(K);
+  const rows = <usize>((M + MR - 1) / MR) * MR;
   for (let j0 = 0; j0 < N; j0 += NC) {
     const nc = min(NC, N - j0);
+    let slice = packed;
     for (let k0 = 0; k0 < K; k0 += kStep) {
       const kc = min(kStep, K - k0);
       packB(b + ((<usize>k0 * brs + <usize>j0 * bcs) << 2), brs, bcs, nc, kc, pb);
       const add = accumulate != 0 || k0 > 0;
+      if (packed != 0) {
+        macro(M, nc, kc, slice, pb, c + (<usize>j0 << 2), ldcb, add, pb + KC * NC * 4);
+        slice += rows * kc * 4;
+        continue;
+      }
       for (let i0 = 0; i0 < M; i0 += MC) {
         const mc = min(MC, M - i0);
         packA(a + ((<usize>i0 * ars + <usize>k0 * acs) << 2), ars, acs, mc, kc, pa);

@@ -158,7 +158,7 @@ function inWasm(kernel: ConvKernelName, g: Geometry, p: Conv2dParams, a: Float32
     p.stride[0], p.stride[1], p.dilation[0], p.dilation[1], p.padding[0], p.padding[2], g.direct ? 1 : 0,
   ];
   const count = kernel === 'conv2dBackpropFilter' ? g.Cg : g.N;
-  engine.conv(kernel, fields, a.byteOffset, b.byteOffset, out.byteOffset, count, g.direct ? 0 : g.K * g.P, 2 * g.N * g.O * g.K * g.P);
+  engine.conv(kernel, fields, a.byteOffset, b.byteOffset, out.byteOffset, count, 2 * g.N * g.O * g.K * g.P);
   return true;
 }
 

@@ -22,6 +22,7 @@ export interface KernelExports {
   conv2dForward: ConvKernel;
   conv2dBackpropInput: ConvKernel;
   conv2dBackpropFilter: ConvKernel;
+  convScratchFloats(geom: number): number;
   binaryF32(op: number, a: number, as: number, b: number, bs: number, out: number, n: number): void;
   compareF32(op: number, a: number, as: number, b: number, bs: number, out: number, n: number): void;
   unaryF32(op: number, x: number, out: number, n: number): void;
@@ -213,23 +214,24 @@ export class WasmEngine {
    * Runs a convolution kernel on heap operands (`a`, `b`, `out` are byte addresses) over items
    * `0 .. count` (images, or input channels for the filter gradient), split into contiguous
    * ranges across threads when the work is large. `geometry` holds the fields of
-   * assembly/conv.ts; `colFloats` is the column scratch one thread needs.
+   * assembly/conv.ts, which also says how much column scratch each thread needs.
    */
   conv(
     kernel: ConvKernelName,
     geometry: ArrayLike<number>,
     a: number, b: number, out: number,
-    count: number, colFloats: number, flops: number,
+    count: number, flops: number,
   ): void {
     const heap = this.heap;
     const threads = this.#pool === null || flops < this.#parallelMin * 2 ? 1 : Math.min(this.#pool.threads, count);
+    new Int32Array(heap.buffer, this.#geom, GEOMETRY_FIELDS).set(geometry);
+    const colFloats = this.#k.convScratchFloats(this.#geom);
     if (this.#colBytes < colFloats * 4 || this.#col.length < threads) {
       for (const p of this.#col) heap.free(p, this.#colBytes);
       this.#colBytes = Math.max(this.#colBytes, colFloats * 4);
       this.#col = [];
       for (let t = 0; t < this.#scratch.length; t++) this.#col.push(heap.alloc(this.#colBytes));
     }
-    new Int32Array(heap.buffer, this.#geom, GEOMETRY_FIELDS).set(geometry);
     const run = this.#k[kernel];
     if (threads <= 1) {
       run(this.#geom, a, b, out, 0, count, this.#col[0]!, this.#scratch[0]!);
