@@ -8,7 +8,7 @@
  */
 import { createSharedMemory, WasmHeap } from './heap.js';
 import { kernelModule } from './modules.js';
-import { ARGS, availableThreads, ThreadPool } from './pool.js';
+import { availableThreads, ThreadPool } from './pool.js';
 
 export interface KernelExports {
   sgemm(
@@ -75,7 +75,9 @@ export class WasmEngine {
   /** The geometry record convolution kernels read. */
   readonly #geom: number;
   readonly #pool: ThreadPool | null;
-  readonly #args = new Int32Array(ARGS);
+  /** Argument records for worker calls, reused so that a split allocates nothing. */
+  readonly #gemmArgs = new Int32Array(13);
+  readonly #convArgs = new Int32Array(8);
 
   private constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, shared: boolean, options: EngineOptions) {
     this.heap = new WasmHeap(memory);
@@ -184,7 +186,7 @@ export class WasmEngine {
     const total = byCols ? N : M;
     const unit = byCols ? NR : MR;
     const step = Math.ceil(total / threads / unit) * unit;
-    const args = this.#args.subarray(0, 13);
+    const args = this.#gemmArgs;
     for (let t = 1; t < threads; t++) {
       const lo = Math.min(total, t * step);
       const len = Math.min(total, lo + step) - lo;
@@ -238,12 +240,19 @@ export class WasmEngine {
       return;
     }
     const step = Math.ceil(count / threads);
-    const args = this.#args.subarray(0, 8);
+    const args = this.#convArgs;
     for (let t = 1; t < threads; t++) {
       const lo = Math.min(count, t * step);
       const hi = Math.min(count, lo + step);
       if (lo === hi) continue;
-      args.set([this.#geom, a, b, out, lo, hi, this.#col[t]!, this.#scratch[t]!]);
+      args[0] = this.#geom;
+      args[1] = a;
+      args[2] = b;
+      args[3] = out;
+      args[4] = lo;
+      args[5] = hi;
+      args[6] = this.#col[t]!;
+      args[7] = this.#scratch[t]!;
       this.#pool!.post(t, kernel, args);
     }
     this.#pool!.run(() => run(this.#geom, a, b, out, 0, Math.min(count, step), this.#col[0]!, this.#scratch[0]!));

@@ -15,7 +15,7 @@ import type { WasmHeap } from './heap.js';
  */
 export const KERNELS = ['sgemm', 'conv2dForward', 'conv2dBackpropInput', 'conv2dBackpropFilter'] as const;
 export type KernelName = (typeof KERNELS)[number];
-export const ARGS = 15;
+const ARGS = 15;
 /** Control block: [generation, workers still running, spare, spare], then one record per thread. */
 const HEADER = 4;
 const RECORD = 16;
