@@ -7,12 +7,24 @@ import { gemm, packedABytes, packWholeA, sgemm } from './gemm';
 /** Output channels per group up to which the forward packs the weights once per call (gemm's MC). */
 const PACK_ONCE_MAX = 128;
 
-// Geometry record written by the caller (i32 fields at `geom`).
-const N = 0, C = 1, H = 2, W = 3, O = 4, GROUPS = 5, CG = 6, OG = 7, KH = 8, KW = 9;
-const OH = 10, OW = 11, SH = 12, SW = 13, DH = 14, DW = 15, TOP = 16, LEFT = 17, DIRECT = 18;
+/**
+ * The geometry record the caller writes (19 i32 fields, in this order; src/wasm/engine.ts and
+ * src/conv.ts write them), read in place.
+ */
+@unmanaged class Geometry {
+  n: i32; c: i32; h: i32; w: i32; o: i32; groups: i32; cg: i32; og: i32; kH: i32; kW: i32;
+  oh: i32; ow: i32; sH: i32; sW: i32; dH: i32; dW: i32; top: i32; left: i32; direct: i32;
 
-@inline function field(geom: usize, i: i32): i32 {
-  return load<i32>(geom + (<usize>i << 2));
+  /** Rows of the column matrix: input channels per group × taps. */
+  @inline get K(): i32 { return this.cg * this.kH * this.kW; }
+  /** Output positions per image. */
+  @inline get P(): i32 { return this.oh * this.ow; }
+  /** Address of group g of image n in an [N, C, H, W] tensor at x. */
+  @inline input(x: usize, n: i32, g: i32): usize { return x + ((<usize>(n * this.c + g * this.cg) * this.h * this.w) << 2); }
+  /** Address of group g of image n in an [N, O, OH, OW] tensor at y. */
+  @inline output(y: usize, n: i32, g: i32): usize { return y + ((<usize>(n * this.o + g * this.og) * this.P) << 2); }
+  /** Address of group g's weights [Og, Cg, kH, kW] at wt. */
+  @inline weights(wt: usize, g: i32): usize { return wt + ((<usize>g * this.og * this.K) << 2); }
 }
 
 /** ⌈a / b⌉ for b > 0 (i32 division truncates toward zero). */
@@ -70,10 +82,9 @@ const OH = 10, OW = 11, SH = 12, SW = 13, DH = 14, DW = 15, TOP = 16, LEFT = 17,
  * row `((c - c0)·kH + p)·kW + q` holds, for every output position, the input that tap (p, q)
  * of channel c reads, 0 where it reads padding. col2im skips padding taps.
  */
-function im2col(geom: usize, x: usize, c0: i32, c1: i32, col: usize, back: bool): void {
-  const h = field(geom, H), w = field(geom, W), kH = field(geom, KH), kW = field(geom, KW);
-  const oh = field(geom, OH), ow = field(geom, OW), sH = field(geom, SH), sW = field(geom, SW);
-  const dH = field(geom, DH), dW = field(geom, DW), top = field(geom, TOP), left = field(geom, LEFT);
+function im2col(g: Geometry, x: usize, c0: i32, c1: i32, col: usize, back: bool): void {
+  const h = g.h, w = g.w, kH = g.kH, kW = g.kW, oh = g.oh, ow = g.ow;
+  const sH = g.sH, sW = g.sW, dH = g.dH, dW = g.dW, top = g.top, left = g.left;
   const rowBytes = <usize>ow << 2;
   const flat = sW == 1 && sH == 1 && ow == w;
   let r = col;
@@ -148,47 +159,36 @@ function im2col(geom: usize, x: usize, c0: i32, c1: i32, col: usize, back: bool)
  * then the group's weights packed once for all the images (see {@link convScratchFloats}).
  */
 export function conv2dForward(geom: usize, x: usize, wt: usize, y: usize, lo: i32, hi: i32, col: usize, scratch: usize): void {
-  const c = field(geom, C), h = field(geom, H), w = field(geom, W), o = field(geom, O);
-  const groups = field(geom, GROUPS), cg = field(geom, CG), og = field(geom, OG);
-  const kk = field(geom, KH) * field(geom, KW);
-  const K = cg * kk;
-  const P = field(geom, OH) * field(geom, OW);
-  const direct = field(geom, DIRECT) != 0;
+  const g = changetype<Geometry>(geom);
+  const K = g.K, P = g.P, og = g.og;
   const packed = og <= PACK_ONCE_MAX ? col + ((<usize>K * P) << 2) : 0;
-  for (let g = 0; g < groups; g++) {
-    const wg = wt + ((<usize>g * og * K) << 2);
+  for (let gi = 0; gi < g.groups; gi++) {
+    const wg = g.weights(wt, gi);
     if (packed != 0) packWholeA(og, K, wg, K, 1, packed);
     for (let n = lo; n < hi; n++) {
-      const xg = x + ((<usize>(n * c + g * cg) * h * w) << 2);
-      if (!direct) im2col(geom, xg, 0, cg, col, false);
-      gemm(og, P, K, wg, K, 1, packed, direct ? xg : col, P, 1, y + ((<usize>(n * o + g * og) * P) << 2), P, 0, scratch);
+      const xg = g.input(x, n, gi);
+      if (!g.direct) im2col(g, xg, 0, g.cg, col, false);
+      gemm(og, P, K, wg, K, 1, packed, g.direct ? xg : col, P, 1, g.output(y, n, gi), P, 0, scratch);
     }
   }
 }
 
 /** Floats of `col` scratch one thread needs for a convolution: column matrix, packed weights. */
 export function convScratchFloats(geom: usize): usize {
-  const og = field(geom, OG);
-  const K = field(geom, CG) * field(geom, KH) * field(geom, KW);
-  const P = field(geom, OH) * field(geom, OW);
-  return <usize>K * P + (og <= PACK_ONCE_MAX ? packedABytes(og, K) / 4 : 0);
+  const g = changetype<Geometry>(geom);
+  return <usize>g.K * g.P + (g.og <= PACK_ONCE_MAX ? packedABytes(g.og, g.K) / 4 : 0);
 }
 
 /** `dx[n] += col2im(Wᵀ · dy[n])` per group, for images lo..hi (dx starts zeroed). */
 export function conv2dBackpropInput(geom: usize, dy: usize, wt: usize, dx: usize, lo: i32, hi: i32, col: usize, scratch: usize): void {
-  const c = field(geom, C), h = field(geom, H), w = field(geom, W), o = field(geom, O);
-  const groups = field(geom, GROUPS), cg = field(geom, CG), og = field(geom, OG);
-  const kk = field(geom, KH) * field(geom, KW);
-  const K = cg * kk;
-  const P = field(geom, OH) * field(geom, OW);
-  const direct = field(geom, DIRECT) != 0;
+  const g = changetype<Geometry>(geom);
+  const K = g.K, P = g.P;
   for (let n = lo; n < hi; n++) {
-    for (let g = 0; g < groups; g++) {
-      const xg = dx + ((<usize>(n * c + g * cg) * h * w) << 2);
+    for (let gi = 0; gi < g.groups; gi++) {
+      const xg = g.input(dx, n, gi);
       // Wᵀ: A(i, k) = W[g][k][i], row stride 1, column stride K.
-      sgemm(K, P, og, wt + ((<usize>g * og * K) << 2), 1, K, dy + ((<usize>(n * o + g * og) * P) << 2), P, 1,
-        direct ? xg : col, P, 0, scratch);
-      if (!direct) im2col(geom, xg, 0, cg, col, true);
+      sgemm(K, P, g.og, g.weights(wt, gi), 1, K, g.output(dy, n, gi), P, 1, g.direct ? xg : col, P, 0, scratch);
+      if (!g.direct) im2col(g, xg, 0, g.cg, col, true);
     }
   }
 }
@@ -198,23 +198,18 @@ export function conv2dBackpropInput(geom: usize, dy: usize, wt: usize, dx: usize
  * group, summed over images in order.
  */
 export function conv2dBackpropFilter(geom: usize, x: usize, dy: usize, dw: usize, lo: i32, hi: i32, col: usize, scratch: usize): void {
-  const nImages = field(geom, N);
-  const c = field(geom, C), h = field(geom, H), w = field(geom, W), o = field(geom, O);
-  const groups = field(geom, GROUPS), cg = field(geom, CG), og = field(geom, OG);
-  const kk = field(geom, KH) * field(geom, KW);
-  const K = cg * kk;
-  const P = field(geom, OH) * field(geom, OW);
-  const direct = field(geom, DIRECT) != 0;
+  const g = changetype<Geometry>(geom);
+  const K = g.K, P = g.P;
+  const kk = g.kH * g.kW;
   const rows = (hi - lo) * kk;
   if (rows == 0) return;
-  for (let n = 0; n < nImages; n++) {
-    for (let g = 0; g < groups; g++) {
-      const xg = x + ((<usize>(n * c + g * cg) * h * w) << 2);
-      if (!direct) im2col(geom, xg, lo, hi, col, false);
-      const cols = direct ? xg + ((<usize>lo * P) << 2) : col;
+  for (let n = 0; n < g.n; n++) {
+    for (let gi = 0; gi < g.groups; gi++) {
+      const xg = g.input(x, n, gi);
+      if (!g.direct) im2col(g, xg, lo, hi, col, false);
+      const cols = g.direct ? xg + ((<usize>lo * P) << 2) : col;
       // B(k = position, j = row) = col[j·P + k]: row stride 1, column stride P.
-      sgemm(og, rows, P, dy + ((<usize>(n * o + g * og) * P) << 2), P, 1, cols, 1, P,
-        dw + ((<usize>g * og * K + lo * kk) << 2), K, n > 0 ? 1 : 0, scratch);
+      sgemm(g.og, rows, P, g.output(dy, n, gi), P, 1, cols, 1, P, g.weights(dw, gi) + ((<usize>lo * kk) << 2), K, n > 0 ? 1 : 0, scratch);
     }
   }
 }

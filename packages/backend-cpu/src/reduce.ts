@@ -13,6 +13,25 @@ import { collapse, rowOffsets } from './strided.js';
 import type { KernelExports } from './wasm/engine.js';
 import type { WasmHeap } from './wasm/heap.js';
 
+/**
+ * The walk a reduction takes through its input in memory order: rows of `n` elements, each
+ * either folded into one accumulator (`innerKept` false) or added into a row of them, the
+ * accumulator (row) of input row `r` starting at `outRows[r]`.
+ */
+function walk(shape: readonly number[], reduced: readonly boolean[]): { n: number; innerKept: boolean; outRows: Int32Array } {
+  // Output strides indexed by input axis, 0 where the axis is reduced.
+  const outStrides = new Array<number>(shape.length).fill(0);
+  for (let d = shape.length - 1, s = 1; d >= 0; d--) {
+    if (!reduced[d]) {
+      outStrides[d] = s;
+      s *= shape[d]!;
+    }
+  }
+  const { shape: cs, strides } = collapse(shape, [stridesOf(shape), outStrides]);
+  const last = cs.length - 1;
+  return { n: cs[last]!, innerKept: strides[1]![last] !== 0, outRows: rowOffsets(cs, strides[1]!) };
+}
+
 /** Folds `x` over the sorted, unique `axes`; the result drops those axes and keeps `x`'s dtype. */
 export function reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataArray {
   const shape = x.shape;
@@ -31,19 +50,7 @@ export function reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): Da
   const acc = new Float64Array(outSize);
   if (isMax) acc.fill(-Infinity);
   if (src.length > 0) {
-    // Output strides indexed by input axis, 0 where the axis is reduced.
-    const outStrides = new Array<number>(shape.length).fill(0);
-    for (let d = shape.length - 1, s = 1; d >= 0; d--) {
-      if (!reduced[d]) {
-        outStrides[d] = s;
-        s *= shape[d]!;
-      }
-    }
-    const { shape: cs, strides } = collapse(shape, [stridesOf(shape), outStrides]);
-    const last = cs.length - 1;
-    const n = cs[last]!;
-    const innerKept = strides[1]![last] !== 0;
-    const outRows = rowOffsets(cs, strides[1]!);
+    const { n, innerKept, outRows } = walk(shape, reduced);
     for (let r = 0, i = 0; r < outRows.length; r++) {
       const o = outRows[r]!;
       const end = i + n;
@@ -98,18 +105,7 @@ function sumInWasm(
   try {
     const acc = new Float64Array(heap.buffer, accPtr, outSize);
     acc.fill(0);
-    const outStrides = new Array<number>(shape.length).fill(0);
-    for (let d = shape.length - 1, s = 1; d >= 0; d--) {
-      if (!reduced[d]) {
-        outStrides[d] = s;
-        s *= shape[d]!;
-      }
-    }
-    const { shape: cs, strides } = collapse(shape, [stridesOf(shape), outStrides]);
-    const last = cs.length - 1;
-    const n = cs[last]!;
-    const innerKept = strides[1]![last] !== 0;
-    const outRows = rowOffsets(cs, strides[1]!);
+    const { n, innerKept, outRows } = walk(shape, reduced);
     const base = src.byteOffset;
     for (let r = 0; r < outRows.length; r++) {
       const o = outRows[r]!;
