@@ -10,6 +10,7 @@ import { fromArray, type Tensor, type TensorLike } from '../tensor.js';
 import { expectDType, runKernel } from './run.js';
 import { sumTo } from './reduce.js';
 import { cast } from './cast.js';
+import { checkValue } from './creation.js';
 
 /** @internal Turns numbers into scalars matching the tensor operand; checks dtypes agree. */
 export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
@@ -29,6 +30,7 @@ function scalarLike(op: string, value: number, like: Tensor): Tensor {
   if (dtype !== 'float32' && !Number.isInteger(value)) {
     throw new DTypeError(op, `number ${value} cannot be combined with a ${dtype} tensor without a cast`);
   }
+  if (dtype === 'int32') checkValue(op, value, dtype, ' (a number operand)');
   const values = dtype === 'float32' ? new Float32Array([value]) : dtype === 'int32' ? new Int32Array([value]) : new Uint8Array([value ? 1 : 0]);
   return fromArray(values, [], dtype, like.backend(op));
 }
