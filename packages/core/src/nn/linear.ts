@@ -4,6 +4,7 @@
  * @module
  */
 import { ShapeError } from '../errors.js';
+import { tidy } from '../memory.js';
 import { zeros } from '../ops/creation.js';
 import { matmul3 } from '../ops/matmul.js';
 import { add } from '../ops/elementwise.js';
@@ -37,8 +38,9 @@ export class Linear extends Module {
   ) {
     super();
     const bound = 1 / Math.sqrt(inFeatures);
-    this.weight = new Parameter(uniform(zeros([outFeatures, inFeatures]), -bound, bound));
-    this.bias = options.bias === false ? null : new Parameter(uniform(zeros([outFeatures]), -bound, bound));
+    // tidy frees the initial tensors, so the parameters hold the only references to their storage.
+    this.weight = tidy(() => new Parameter(uniform(zeros([outFeatures, inFeatures]), -bound, bound)));
+    this.bias = options.bias === false ? null : tidy(() => new Parameter(uniform(zeros([outFeatures]), -bound, bound)));
   }
 
   /** Applies the layer to `x` of shape `[..., inFeatures]`. */

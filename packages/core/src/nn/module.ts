@@ -3,10 +3,11 @@
  *
  * @module
  */
-import { ShapeError, ValueError } from '../errors.js';
+import { BackendError, DTypeError, DisposedError, ShapeError, ValueError } from '../errors.js';
 import { keep } from '../memory.js';
 import type { Tensor } from '../tensor.js';
-import { Tensor as TensorClass } from '../tensor.js';
+import { Tensor as TensorClass, fromArray } from '../tensor.js';
+import { sameShape } from '../shape.js';
 import { Parameter } from './parameter.js';
 
 /**
@@ -131,30 +132,87 @@ export abstract class Module {
   }
 
   /**
-   * Copies values into parameters and buffers by name. Shapes must match; with `strict`
-   * (default) the names must match exactly too.
+   * Copies values into parameters and buffers by name. Shapes and dtypes must match; with
+   * `strict` (default) the names must match exactly too.
+   *
+   * Atomic: every entry is checked (name, live tensor, shape, dtype, backend) before anything
+   * is assigned, so on an error every parameter and buffer keeps its values, and `memory()` is
+   * unchanged. A tensor held by another backend is copied into the backend of the parameter it
+   * loads into, as PyTorch's `load_state_dict` copies into the parameter's device: parameters
+   * never move between backends. The copy reads the tensor synchronously, so a tensor of an
+   * async-only backend (WebGPU) is rejected with a BackendError; read it with `await t.data()`
+   * and make a tensor on the parameter's backend first.
+   *
+   * @example
+   * ```ts
+   * const model = new MLP();
+   * model.loadStateDict(loadSafetensors(bytes));            // every key, every shape
+   * model.loadStateDict({ 'fc2.bias': zeros([10]) }, { strict: false });
+   * ```
    */
   loadStateDict(state: Record<string, Tensor>, options: { strict?: boolean } = {}): void {
+    const op = 'loadStateDict';
+    if (state === null || typeof state !== 'object') {
+      throw new ValueError(op, `needs an object of tensors by name, got ${state === null ? 'null' : typeof state}`);
+    }
     const strict = options.strict ?? true;
     const own = new Map<string, Tensor>([...this.namedParameters(), ...this.namedBuffers()]);
     if (strict) {
       const missing = [...own.keys()].filter((k) => !(k in state));
       const unexpected = Object.keys(state).filter((k) => !own.has(k));
       if (missing.length || unexpected.length) {
-        throw new ValueError('loadStateDict', `missing keys [${missing.join(', ')}], unexpected keys [${unexpected.join(', ')}]`);
+        throw new ValueError(op, `missing keys [${missing.join(', ')}], unexpected keys [${unexpected.join(', ')}]`);
       }
     }
+    // Check everything first.
+    const pairs: [Tensor, Tensor][] = [];
     for (const [name, value] of Object.entries(state)) {
       const target = own.get(name);
       if (!target) continue;
-      if (!(value instanceof TensorClass) || value.dtype !== target.dtype || value.shape.join() !== target.shape.join()) {
-        throw new ShapeError(
-          'loadStateDict',
-          `'${name}' needs ${target.dtype} [${target.shape}], got ${value instanceof TensorClass ? `${value.dtype} [${value.shape}]` : typeof value}`,
+      if (!(value instanceof TensorClass)) {
+        throw new ValueError(op, `'${name}' needs a Tensor, got ${value === null ? 'null' : typeof value}`);
+      }
+      if (value.isDisposed) {
+        throw new DisposedError(op, `'${name}' (tensor #${value.id}, shape [${value.shape}]) was already disposed`);
+      }
+      if (target.isDisposed) {
+        throw new DisposedError(op, `the module's '${name}' (shape [${target.shape}]) was already disposed`);
+      }
+      if (value.dtype !== target.dtype) {
+        throw new DTypeError(op, `'${name}' needs ${target.dtype} [${target.shape}], got ${value.dtype} [${value.shape}]`);
+      }
+      if (!sameShape(value.shape, target.shape)) {
+        throw new ShapeError(op, `'${name}' needs shape [${target.shape}], got [${value.shape}]`);
+      }
+      const from = value.backend(op);
+      const to = target.backend(op);
+      if (from !== to && !from.readSync) {
+        throw new BackendError(
+          op,
+          `'${name}' lives on backend '${from.name}', which can only read asynchronously, and the module on '${to.name}'; ` +
+            `make it on '${to.name}' from await data() first`,
         );
       }
+      pairs.push([target, value]);
     }
-    for (const [name, value] of Object.entries(state)) own.get(name)?.assign(value);
+    // Copy what lives on another backend into the target's, then assign (which cannot fail now).
+    const copies: Tensor[] = [];
+    try {
+      for (const pair of pairs) {
+        const [target, value] = pair;
+        const from = value.backend(op);
+        const to = target.backend(op);
+        if (from === to) continue;
+        const copy = fromArray(from.readSync!(value.info(op)), value.shape, value.dtype, to);
+        copies.push(copy);
+        pair[1] = copy;
+      }
+    } catch (e) {
+      for (const c of copies) c.dispose();
+      throw e;
+    }
+    for (const [target, value] of pairs) target.assign(value);
+    for (const c of copies) c.dispose();
   }
 }
 
