@@ -8,7 +8,7 @@
  * @module
  */
 import type { Backend, DataHandle, DType } from './backend/backend.js';
-import { ProfundoError } from './errors.js';
+import { ValueError } from './errors.js';
 
 /** Bytes per element of each dtype as core accounts for them. */
 export const BYTES_PER_ELEMENT: Record<DType, number> = { float32: 4, int32: 4, bool: 1 };
@@ -45,6 +45,10 @@ export interface Disposable {
   readonly isDisposed: boolean;
   /** @internal */
   readonly backendName: string;
+  /** @internal The tensors the op that made this one saved for backward. */
+  _saved?(): readonly Disposable[];
+  /** @internal Whether a backward pass has already run through this tensor's graph. */
+  readonly _backwardDone?: boolean;
 }
 
 interface Stats {
@@ -80,16 +84,46 @@ export function escapeScopes(t: Disposable): void {
 }
 
 /**
- * Runs `fn` and disposes every tensor created inside it, except the tensors it returns
- * (alone, or inside arrays and plain objects) and those passed to {@link keep}. Scopes nest;
- * returned tensors belong to the enclosing scope. `fn` must be synchronous.
+ * Runs `fn` and disposes every tensor created inside it, except the tensors it returns and
+ * those passed to {@link keep}. Scopes nest; returned tensors belong to the enclosing scope.
+ *
+ * Returned tensors are found anywhere in the result: alone, in arrays, plain objects, `Map`
+ * keys and values, `Set` values and the own enumerable properties of class instances, nested
+ * to any depth (cycles are fine). Tensors that tidy cannot see — in private `#fields`, in
+ * closures, behind getters of a prototype — are disposed like any other: `keep()` those.
+ *
+ * A returned tensor that has a graph (it was computed from tensors that require grad) keeps
+ * the intermediates its backward needs alive, so `tidy(() => loss(...)).backward()` works;
+ * they are freed when backward has run through it or when it is disposed. A tensor on which
+ * backward already ran inside `fn` keeps nothing.
+ *
+ * `fn` must be synchronous: an `async` function, or one returning a Promise, is refused with
+ * a `ValueError` (the Promise is marked handled, so no unhandled rejection follows). The
+ * optional `name` (TensorFlow.js's `tidy(name, fn)` form) appears in such errors.
  *
  * @example
  * ```ts
  * const y = tidy(() => x.mul(2).add(1)); // the intermediate x.mul(2) is freed
+ * const loss = tidy('loss', () => model.forward(x).sub(t).square().mean());
+ * loss.backward(); // the forward's intermediates are freed here
+ * loss.dispose();
  * ```
  */
-export function tidy<T>(fn: () => T): T {
+export function tidy<T>(fn: () => T): T;
+export function tidy<T>(name: string, fn: () => T): T;
+export function tidy<T>(nameOrFn: string | (() => T), maybeFn?: () => T): T {
+  const named = typeof nameOrFn === 'string';
+  const fn = named ? maybeFn : nameOrFn;
+  const label = named ? `the function '${nameOrFn}'` : 'the function';
+  if (typeof fn !== 'function') {
+    throw new ValueError('tidy', `needs a function${named ? ` after the name '${nameOrFn}'` : ''}, got ${describe(fn)}`);
+  }
+  if (isAsyncFunction(fn)) {
+    throw new ValueError(
+      'tidy',
+      `${label} is async; tidy only takes synchronous functions (await outside tidy, and tidy the synchronous parts)`,
+    );
+  }
   const scope = new Set<Disposable>();
   scopes.push(scope);
   let result: T;
@@ -101,38 +135,134 @@ export function tidy<T>(fn: () => T): T {
     throw e;
   }
   scopes.pop();
-  if (result instanceof Promise) {
+  if (isThenable(result)) {
+    // Mark it handled first: the caller gets our error, never an unhandled rejection later.
+    result.then(undefined, () => undefined);
     disposeScope(scope, new Set());
-    throw new ProfundoError('tidy', 'the function returned a Promise; tidy only takes synchronous functions');
+    throw new ValueError('tidy', `${label} returned a Promise; tidy only takes synchronous functions`);
   }
   const keepers = new Set<Disposable>();
-  collectTensors(result, keepers, 0);
+  collectTensors(result, keepers);
+  const own = [...keepers].filter((t) => scope.has(t) && !t.isDisposed);
+  for (const t of own) {
+    holdGraph(t, (u) => !keepers.has(u) && !kept.has(u) && scope.delete(u));
+  }
   disposeScope(scope, keepers);
+  // Only results made in this scope move to the parent: one made outside stays where it was.
   const parent = scopes[scopes.length - 1];
-  if (parent) for (const t of keepers) if (!t.isDisposed && !kept.has(t)) parent.add(t);
+  if (parent) for (const t of own) if (!kept.has(t)) parent.add(t);
   return result;
+}
+
+function describe(v: unknown): string {
+  return v === null ? 'null' : typeof v === 'object' ? (v.constructor?.name ?? 'an object') : typeof v;
+}
+
+function isAsyncFunction(fn: unknown): boolean {
+  const tag = Object.prototype.toString.call(fn);
+  return tag === '[object AsyncFunction]' || tag === '[object AsyncGeneratorFunction]';
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as PromiseLike<unknown>).then === 'function';
 }
 
 function disposeScope(scope: Set<Disposable>, keepers: Set<Disposable>): void {
   for (const t of scope) if (!keepers.has(t) && !kept.has(t)) t.dispose();
 }
 
-function collectTensors(value: unknown, into: Set<Disposable>, depth: number): void {
-  if (value === null || typeof value !== 'object' || depth > 8) return;
-  if (isDisposable(value)) {
-    into.add(value);
-    return;
-  }
-  if (Array.isArray(value)) {
-    for (const v of value) collectTensors(v, into, depth + 1);
-  } else if (Object.getPrototypeOf(value) === Object.prototype || value instanceof Map) {
-    const values = value instanceof Map ? value.values() : Object.values(value);
-    for (const v of values) collectTensors(v, into, depth + 1);
+/** Every tensor reachable from `value` through arrays, objects, Maps and Sets, at any depth. */
+function collectTensors(value: unknown, into: Set<Disposable>): void {
+  const seen = new Set<object>();
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
+    if (isDisposable(v)) {
+      into.add(v);
+    } else if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+    } else if (v instanceof Map) {
+      for (const [k, x] of v) stack.push(k, x);
+    } else if (v instanceof Set) {
+      for (const x of v) stack.push(x);
+    } else if (!ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer) && !isThenable(v)) {
+      for (const x of Object.values(v)) stack.push(x);
+    }
   }
 }
 
 function isDisposable(v: object): v is Disposable {
   return typeof (v as Disposable).dispose === 'function' && 'backendName' in v;
+}
+
+// ----- graphs kept alive for tensors returned from (or kept inside) a tidy -----------------
+
+/** Root → the intermediates of its graph it keeps alive. */
+const held = new WeakMap<Disposable, Disposable[]>();
+/** Intermediate → how many roots keep it alive. */
+const holders = new WeakMap<Disposable, number>();
+/** Intermediates freed because a backward pass ran through their graph. */
+const freedByBackward = new WeakSet<Disposable>();
+let releasingForBackward = false;
+
+/**
+ * @internal Walks the graph behind `root` and makes it keep alive every saved tensor that
+ * `take` removes from a scope (so no `tidy` disposes it).
+ */
+function holdGraph(root: Disposable, take: (t: Disposable) => boolean): void {
+  if (!root._saved || root._backwardDone) return;
+  const first = root._saved();
+  if (first.length === 0) return;
+  const list = held.get(root) ?? [];
+  const seen = new Set<Disposable>([root]);
+  const stack = [...first];
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (seen.has(t)) continue;
+    seen.add(t);
+    if (t.isDisposed) continue;
+    if (take(t)) {
+      list.push(t);
+      holders.set(t, (holders.get(t) ?? 0) + 1);
+    }
+    const saved = t._saved?.();
+    if (saved) for (const u of saved) stack.push(u);
+  }
+  if (list.length) held.set(root, list);
+}
+
+/**
+ * @internal Lets go of the intermediates `root` keeps alive; those no other root keeps are
+ * disposed. Called when `root` is disposed, and by backward (`afterBackward`) for every tensor
+ * it ran through.
+ */
+export function releaseGraph(root: Disposable, afterBackward = false): void {
+  const list = held.get(root);
+  if (!list) return;
+  held.delete(root);
+  const outer = releasingForBackward;
+  releasingForBackward = outer || afterBackward;
+  try {
+    for (const t of list) {
+      const n = (holders.get(t) ?? 1) - 1;
+      if (n > 0) {
+        holders.set(t, n);
+        continue;
+      }
+      holders.delete(t);
+      if (releasingForBackward && !t.isDisposed) freedByBackward.add(t);
+      t.dispose();
+    }
+  } finally {
+    releasingForBackward = outer;
+  }
+}
+
+/** @internal Whether `t` was freed because a backward pass ran through its graph. */
+export function wasFreedByBackward(t: Disposable): boolean {
+  return freedByBackward.has(t);
 }
 
 /**
@@ -147,20 +277,29 @@ function isDisposable(v: object): v is Disposable {
 export function keep<T extends Disposable>(t: T): T {
   kept.add(t);
   escapeScopes(t);
+  if (scopes.length) holdGraph(t, (u) => !kept.has(u) && removeFromScopes(u));
   return t;
 }
 
+function removeFromScopes(t: Disposable): boolean {
+  let found = false;
+  for (const s of scopes) found = s.delete(t) || found;
+  return found;
+}
+
 /**
- * Disposes every tensor found in `value` (a tensor, or arrays / plain objects of them).
+ * Disposes every tensor found in `value`, searched as {@link tidy} searches its result: a
+ * tensor, or arrays, plain objects, Maps, Sets and class instances holding them, at any depth.
  *
  * @example
  * ```ts
  * dispose([a, b]);
+ * dispose(new Map([['w', w]]));
  * ```
  */
 export function dispose(value: unknown): void {
   const found = new Set<Disposable>();
-  collectTensors(value, found, 0);
+  collectTensors(value, found);
   for (const t of found) t.dispose();
 }
 

@@ -6,7 +6,7 @@
 import type { Backend, DataArray, DataHandle, DType, TensorInfo } from './backend/backend.js';
 import { getBackend } from './backend/registry.js';
 import { BackendError, DisposedError, GradError, ShapeError, DTypeError } from './errors.js';
-import { BYTES_PER_ELEMENT, Storage, escapeScopes, trackTensor, untrackTensor } from './memory.js';
+import { BYTES_PER_ELEMENT, Storage, escapeScopes, releaseGraph, trackTensor, untrackTensor } from './memory.js';
 import { sameShape, sizeOf } from './shape.js';
 import type { GradNode } from './autograd/graph.js';
 import { runBackward } from './autograd/backward.js';
@@ -55,6 +55,13 @@ export class Tensor {
   _storage: Storage | null;
   /** @internal How this tensor was computed, when it is differentiable and not a leaf. */
   _node: GradNode | null = null;
+  /**
+   * @internal Bumped by every {@link Tensor.assign}. Ops record the versions of the tensors
+   * they save for backward, and backward refuses a saved tensor whose version moved on.
+   */
+  _version = 0;
+  /** @internal Set once a backward pass (without `retainGraph`) has run through this tensor. */
+  _backwardDone = false;
 
   /** @internal Use {@link tensor} and the other creation functions instead. */
   constructor(storage: Storage, shape: readonly number[], dtype: DType, requiresGrad = false) {
@@ -133,7 +140,10 @@ export class Tensor {
     return build(0, 0);
   }
 
-  /** Frees the tensor's storage (once no view shares it). Safe to call twice. */
+  /**
+   * Frees the tensor's storage (once no view shares it), and the intermediates of its graph
+   * that a `tidy` kept alive for it. Safe to call twice.
+   */
   dispose(): void {
     const s = this._storage;
     if (!s) return;
@@ -141,11 +151,21 @@ export class Tensor {
     this._storage = null;
     this._node = null;
     s.release();
+    releaseGraph(this);
+  }
+
+  /** @internal The tensors the op that made this one saved for backward (its inputs). */
+  _saved(): readonly Tensor[] {
+    return this._node?.inputs ?? [];
   }
 
   /**
    * Replaces this tensor's values with `value`'s (same shape and dtype), keeping its identity:
    * how optimizers update parameters. Not differentiable.
+   *
+   * Views taken before (`reshape` and friends) keep the old values. A graph recorded before
+   * that saved this tensor can no longer be differentiated: `backward()` through it throws a
+   * `GradError` (as PyTorch does for in-place changes), so update parameters after backward.
    */
   assign(value: Tensor): this {
     const info = value.info('assign');
@@ -160,6 +180,7 @@ export class Tensor {
     next.retain();
     this._storage!.release();
     this._storage = next;
+    this._version++;
     return this;
   }
 
@@ -173,12 +194,26 @@ export class Tensor {
    * Computes gradients of this tensor with respect to every leaf that requires grad and adds
    * them to the leaves' `grad`. A non-scalar needs the gradient of the final objective with
    * respect to it, of its own shape.
+   *
+   * A tensor returned from `tidy` keeps the intermediates of its graph alive until backward
+   * has run through it (or it is disposed); then they are freed, and a second backward through
+   * the same graph throws a `DisposedError`, unless the first passed `retainGraph: true`.
+   * Backward also throws, before changing any `grad`, when a tensor the graph saved was
+   * disposed (`DisposedError`) or changed by `assign` since (`GradError`).
+   *
+   * @example
+   * ```ts
+   * const w = tensor([1, 2, 3], { requiresGrad: true });
+   * const loss = tidy(() => w.mul(w).sum()); // the graph survives the tidy
+   * loss.backward();                        // w.grad = [2, 4, 6]; the graph is freed
+   * loss.dispose();
+   * ```
    */
-  backward(gradient?: Tensor): void {
+  backward(gradient?: Tensor, options: { retainGraph?: boolean } = {}): void {
     if (!this.requiresGrad) {
       throw new GradError('backward', 'this tensor does not require grad (no input of its graph had requiresGrad)');
     }
-    runBackward(this, gradient);
+    runBackward(this, gradient, options.retainGraph ?? false);
   }
 
   /** Sets `requiresGrad` on a leaf and returns it. */

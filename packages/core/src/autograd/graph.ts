@@ -6,11 +6,18 @@
  */
 import type { Tensor } from '../tensor.js';
 
-/** @internal One recorded op. `backward` returns one gradient (or null) per input. */
+/**
+ * @internal One recorded op. `backward` returns one gradient (or null) per input. The inputs
+ * and the output are the tensors the op saved for backward; `versions` and `outVersion` are
+ * their version counters (bumped by `assign`) when the op ran, so that backward can refuse a
+ * saved tensor changed in place since.
+ */
 export interface GradNode {
   readonly op: string;
   readonly inputs: readonly Tensor[];
   readonly backward: (grad: Tensor) => readonly (Tensor | null)[];
+  readonly versions: readonly number[];
+  readonly outVersion: number;
 }
 
 let gradEnabled = true;
@@ -48,7 +55,7 @@ export function record(
 ): Tensor {
   if (gradEnabled && out.dtype === 'float32' && inputs.some((t) => t.requiresGrad)) {
     out.requiresGrad = true;
-    out._node = { op, inputs, backward };
+    out._node = { op, inputs, backward, versions: inputs.map((t) => t._version), outVersion: out._version };
   }
   return out;
 }
