@@ -3,7 +3,8 @@
 Reads a JSON spec on stdin: the thread count, the timing options and the workloads (matmul and
 conv shapes; for training steps the sizes, the optimizer, and raw float32/int32 files holding the
 initial weights under their state-dict keys and the batch, so the first loss can be compared with
-the other libraries'). Prints one JSON line: {"torch": version, "threads": n, "results": {id:
+the other libraries'; for the per-op overhead workloads their tiny inputs and expected result as
+numbers). Prints one JSON line: {"torch": version, "threads": n, "results": {id:
 {"ms", "runs", "first"} or {"na", "detail"}}}. Progress goes to stderr.
 """
 import json
@@ -88,6 +89,46 @@ def step(case):
     return run
 
 
+def dispatch(case):
+    """Per-op overhead: `repeat` small adds or tiny forward+backward steps per call, a Python loop."""
+    t = {k: torch.tensor(v["values"], dtype=torch.float32).reshape(v["shape"]) for k, v in case["tensors"].items()}
+    expected = torch.tensor(case["expected"], dtype=torch.float32)
+    repeat = case["repeat"]
+
+    def check(what, actual):
+        if not torch.allclose(actual.detach().reshape(-1), expected, rtol=1e-5, atol=1e-5):
+            raise RuntimeError("%s: got %s, expected %s" % (what, actual.reshape(-1).tolist(), expected.tolist()))
+
+    if case["op"] == "add":
+        a, b = t["a"], t["b"]
+        check("add", torch.add(a, b))
+
+        def run():
+            for _ in range(repeat):
+                torch.add(a, b)
+
+        return run
+
+    x, w = t["x"], t["w"].requires_grad_()
+
+    def once():
+        """One step: forward and backward; W's gradient must be there (not read) and is dropped."""
+        torch.relu(x @ w).sum().backward()
+        g = w.grad
+        if g is None:
+            raise RuntimeError("backward left W without a gradient")
+        w.grad = None
+        return g
+
+    check("dW", once())
+
+    def run():
+        for _ in range(repeat):
+            once()
+
+    return run
+
+
 def time_call(fn):
     t0 = time.perf_counter()
     value = fn()
@@ -120,8 +161,8 @@ def main():
     results = {}
     for case in spec["cases"]:
         try:
-            make = {"matmul": matmul, "conv": conv, "step": step}[case["kind"]]
-            with torch.no_grad() if case["kind"] != "step" else torch.enable_grad():
+            make = {"matmul": matmul, "conv": conv, "step": step, "dispatch": dispatch}[case["kind"]]
+            with torch.no_grad() if case["kind"] in ("matmul", "conv") else torch.enable_grad():
                 results[case["id"]] = measure(make(case), spec["options"])
         except Exception as e:  # the harness shows "err" and goes on
             print("torch failed on %s: %s" % (case["id"], e), file=sys.stderr)

@@ -1,7 +1,8 @@
 /**
- * Result tables: medians (ms), GFLOP/s where the workload has a flop count, ratios against the
- * best Profundo path of each row, and the first training-step loss of every library. Each table
- * is an aligned Markdown table, so the console output and the written guide are the same text.
+ * Result tables: medians (ms per call, or µs per op where a call repeats a small op), GFLOP/s
+ * where the workload has a flop count, ratios against the best Profundo path of each row, and
+ * the first training-step loss of every library. Each table is an aligned Markdown table, so the
+ * console output and the written guide are the same text.
  */
 import type { Cell, Workload } from '../libs/types.js';
 import { isTimed } from '../libs/types.js';
@@ -43,6 +44,16 @@ function flopsOf(w: Workload): number | null {
   return 'flops' in w ? w.flops : null;
 }
 
+/** Ops (or steps) per timed call, for a workload reported per op. */
+function repeatOf(w: Workload): number | null {
+  return 'repeat' in w ? w.repeat : null;
+}
+
+/** "1,000 ops" / "100 steps": what a call of a per-op workload runs. */
+function repeatText(w: Workload): string {
+  return 'repeat' in w ? `${w.repeat.toLocaleString('en-US')} ${w.unit}s` : '';
+}
+
 function cellText(c: Cell | undefined, value: (c: Extract<Cell, { ms: number }>) => string): string {
   if (c === undefined) return '';
   return isTimed(c) ? value(c) : c.na;
@@ -63,8 +74,20 @@ export function renderGroup(g: GroupResult): string {
   const cellsOf = (w: Workload) => names.map((n) => g.cells.get(w.id)?.get(n));
   const parts: string[] = [];
 
-  parts.push('Median ms per call (lower is better):\n');
-  parts.push(table(['workload', ...names], g.workloads.map((w) => [w.id, ...cellsOf(w).map((c) => cellText(c, (t) => fmtMs(t.ms)))])));
+  if (g.workloads.every((w) => repeatOf(w) !== null)) {
+    const units = [...new Set(g.workloads.map((w) => ('unit' in w ? w.unit : '')))].join(' or ');
+    const calls = g.workloads.map(repeatText).join(', ');
+    parts.push(`Median µs per ${units}, a timed call (${calls}) divided by its count (lower is better):\n`);
+    parts.push(
+      table(
+        ['workload', ...names],
+        g.workloads.map((w) => [w.id, ...cellsOf(w).map((c) => cellText(c, (t) => fmtMs((t.ms * 1000) / repeatOf(w)!)))]),
+      ),
+    );
+  } else {
+    parts.push('Median ms per call (lower is better):\n');
+    parts.push(table(['workload', ...names], g.workloads.map((w) => [w.id, ...cellsOf(w).map((c) => cellText(c, (t) => fmtMs(t.ms)))])));
+  }
 
   if (g.workloads.every((w) => flopsOf(w) !== null)) {
     parts.push('\nGFLOP/s (higher is better):\n');

@@ -5,6 +5,10 @@
  * (value-and-grad plus the optimizer update). jax-js arrays are lazy and reference-counted: each
  * timed call waits for its result, and passes `.ref` for arrays it uses again.
  *
+ * The per-op overhead group is the exception: there the `jax-js` column runs eagerly (no `jit`),
+ * waiting for each op's or step's result, and a second column, `jax-js jit` (only in that group),
+ * runs the tiny step's `grad` under `jit`.
+ *
  * jax-js emits relaxed-SIMD FMA only when the engine validates it, which Node 20 does only under
  * V8's `--experimental-wasm-relaxed-simd` (set by @profundo/backend-cpu when a relaxed path
  * starts); it probes once, at its first kernel, so create the Profundo backends first.
@@ -13,24 +17,46 @@ import type * as Jax from '@jax-js/jax';
 import type { HostTensor } from '../harness/data.js';
 import { oneHot, permute, reshape } from '../harness/data.js';
 import { convInputs, type ConvCase } from '../workloads/conv.js';
+import {
+  checkResult,
+  smallOpExpected,
+  smallOpInputs,
+  tinyStepExpected,
+  tinyStepInputs,
+  type DispatchCase,
+} from '../workloads/dispatch.js';
 import { matmulInputs, type MatmulCase } from '../workloads/matmul.js';
 import { LENET, TRANSFORMER, stepData, type StepCase } from '../workloads/steps.js';
-import type { Library, Runner, Workload } from './types.js';
+import { NotAvailable, type Library, type Runner, type Workload } from './types.js';
 
 type JaxModule = typeof Jax;
 type Arr = Jax.Array;
 type Params = Record<string, Arr>;
 
+/** The column of {@link jaxLibraries}' `jit` library (per-op overhead only). */
+export const jitColumn = (column: string): string => `${column} jit`;
+
 /**
- * Starts jax-js on its wasm device. The column reads `jax-js relaxed` when relaxed SIMD is
- * enabled at this point (so jax-js's matmul kernels use FMA), else `jax-js`.
+ * Starts jax-js on its wasm device: its column, which reads `jax-js relaxed` when relaxed SIMD
+ * is enabled at this point (so jax-js's matmul kernels use FMA), else `jax-js`; and the `jit`
+ * column of the per-op overhead group.
  */
-export async function jaxLibrary(relaxed: boolean): Promise<Library> {
+export async function jaxLibraries(relaxed: boolean): Promise<Library[]> {
   const jax = await import('@jax-js/jax');
   const devices = await jax.init('wasm');
   if (!devices.includes('wasm')) throw new Error(`jax-js: no wasm device (got ${devices.join(', ')})`);
   jax.defaultDevice('wasm');
-  return new JaxJs(jax, relaxed ? 'jax-js relaxed' : 'jax-js');
+  const lib = new JaxJs(jax, relaxed ? 'jax-js relaxed' : 'jax-js');
+  const jitted: Library = {
+    column: jitColumn(lib.column),
+    profundo: false,
+    kinds: ['dispatch'],
+    prepare: (w) => {
+      if (w.kind !== 'dispatch') throw new NotAvailable('this column is for the per-op overhead group only');
+      return lib.dispatch(w, true);
+    },
+  };
+  return [lib, jitted];
 }
 
 class JaxJs implements Library {
@@ -53,7 +79,53 @@ class JaxJs implements Library {
         return this.conv(w);
       case 'step':
         return this.step(w);
+      case 'dispatch':
+        return this.dispatch(w, false);
     }
+  }
+
+  /**
+   * Per-op overhead, eager unless `jitted`: every op's or step's result is awaited
+   * (`blockUntilReady`: jax-js only dispatches a pending kernel when asked) and disposed.
+   */
+  dispatch(c: DispatchCase, jitted: boolean): Runner {
+    const { numpy: np, nn, grad, jit } = this.jax;
+    if (c.op === 'add') {
+      if (jitted) throw new NotAvailable(`the small op is timed eagerly (column ${this.column}); jit is for the tiny step`);
+      const h = smallOpInputs();
+      const [a, b] = [this.array(h.a), this.array(h.b)];
+      checkResult('add', np.add(a.ref, b.ref).dataSync(), smallOpExpected());
+      return {
+        run: async () => {
+          for (let i = 0; i < c.repeat; i++) {
+            const out = np.add(a.ref, b.ref);
+            await out.blockUntilReady();
+            out.dispose();
+          }
+        },
+        dispose: () => [a, b].forEach((z) => z.dispose()),
+      };
+    }
+
+    const h = tinyStepInputs();
+    const [x, w] = [this.array(h.x), this.array(h.w)];
+    const dLoss = grad((ww: Arr, xx: Arr) => nn.relu(np.matmul(xx, ww)).sum()); // ∂/∂W
+    const f = jitted ? jit(dLoss) : dLoss;
+    checkResult('dW', f(w.ref, x.ref).dataSync(), tinyStepExpected());
+    return {
+      run: async () => {
+        for (let i = 0; i < c.repeat; i++) {
+          const dw = f(w.ref, x.ref);
+          if (!dw) throw new Error('grad returned no gradient');
+          await dw.blockUntilReady();
+          dw.dispose();
+        }
+      },
+      dispose: () => {
+        [x, w].forEach((z) => z.dispose());
+        if (jitted) (f as Jax.OwnedFunction<typeof dLoss>).dispose();
+      },
+    };
   }
 
   /** A runner calling `f` on `args` (kept alive with `.ref`) and waiting for the result. */

@@ -3,7 +3,8 @@
  * (`bench-pf-<kernels>-<threads>t`), made with `createCpuBackend({ kernels, threads })`; the
  * column is labelled from what the backend reports running (`backend.path`), falling back to
  * the request. Matmul and conv call the backend's kernels directly on tensors written once;
- * training steps run through core's ops, autograd and optimizers on the path's backend.
+ * training steps and the per-op overhead workloads run through core's ops, autograd and
+ * `tidy` on the path's backend.
  */
 import * as pf from '@profundo/core';
 import { createCpuBackend } from '@profundo/backend-cpu';
@@ -13,6 +14,14 @@ import { Adam, SGD } from '@profundo/optimizers';
 import type { HostTensor } from '../harness/data.js';
 import type { ConvCase } from '../workloads/conv.js';
 import { convInputs } from '../workloads/conv.js';
+import {
+  checkResult,
+  smallOpExpected,
+  smallOpInputs,
+  tinyStepExpected,
+  tinyStepInputs,
+  type DispatchCase,
+} from '../workloads/dispatch.js';
 import type { MatmulCase } from '../workloads/matmul.js';
 import { matmulInputs } from '../workloads/matmul.js';
 import { LENET, MLP, STATE_DICT_KEYS, TRANSFORMER, stepData, type StepCase } from '../workloads/steps.js';
@@ -101,6 +110,8 @@ class ProfundoPath implements Library {
         return this.conv(w);
       case 'step':
         return step(w);
+      case 'dispatch':
+        return dispatch(w);
     }
   }
 
@@ -213,5 +224,46 @@ function step(c: StepCase): Runner {
       opt.zeroGrad();
       pf.dispose([x, y, ...params]);
     },
+  };
+}
+
+// ----- per-op overhead (on the current backend) ------------------------------------------------
+
+function dispatch(c: DispatchCase): Runner {
+  if (c.op === 'add') {
+    const { a: ha, b: hb } = smallOpInputs();
+    const a = tensor(ha);
+    const b = tensor(hb);
+    const sum = pf.add(a, b);
+    checkResult('add', sum.dataSync(), smallOpExpected());
+    sum.dispose();
+    return {
+      run: () =>
+        pf.tidy(() => {
+          for (let i = 0; i < c.repeat; i++) pf.add(a, b);
+        }),
+      dispose: () => pf.dispose([a, b]),
+    };
+  }
+
+  const { x: hx, w: hw } = tinyStepInputs();
+  const x = tensor(hx);
+  const w = tensor(hw).requiresGrad_();
+  /** One step: forward and backward; W's gradient must be there (read only to check) and is freed. */
+  const once = (check = false): void =>
+    pf.tidy(() => {
+      pf.relu(pf.matmul(x, w)).sum().backward();
+      const g = w.grad;
+      if (g === null) throw new Error('backward left W without a gradient');
+      if (check) checkResult('dW', g.dataSync(), tinyStepExpected());
+      g.dispose();
+      w.grad = null;
+    });
+  once(true);
+  return {
+    run: () => {
+      for (let i = 0; i < c.repeat; i++) once();
+    },
+    dispose: () => pf.dispose([x, w]),
   };
 }

@@ -2,7 +2,8 @@
  * TensorFlow.js 4.22: tfjs-backend-cpu (plain JS) and tfjs-backend-wasm (XNNPACK, SIMD, one
  * thread in Node), one column each. Activations are NHWC and filters HWIO, as tfjs wants; the
  * inputs are the same numbers as everyone else's, permuted. Kernels run eagerly on both
- * backends, so a result exists when the op returns.
+ * backends, so a result exists when the op returns. The per-op overhead workloads run inside
+ * `tf.tidy`; the tiny step takes its gradient with `tf.variableGrads` of a `tf.Variable`.
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -12,6 +13,14 @@ import '@tensorflow/tfjs-layers'; // registers tfjs's gradients in Node
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { oneHot, permute, reshape, type HostTensor } from '../harness/data.js';
 import { convInputs, type ConvCase } from '../workloads/conv.js';
+import {
+  checkResult,
+  smallOpExpected,
+  smallOpInputs,
+  tinyStepExpected,
+  tinyStepInputs,
+  type DispatchCase,
+} from '../workloads/dispatch.js';
 import { matmulInputs, type MatmulCase } from '../workloads/matmul.js';
 import { LENET, TRANSFORMER, stepData, type StepCase, type StepData } from '../workloads/steps.js';
 import { NotAvailable, type Library, type Runner, type Workload } from './types.js';
@@ -52,6 +61,8 @@ class Tfjs implements Library {
         return this.conv(w);
       case 'step':
         return this.step(w);
+      case 'dispatch':
+        return dispatch(w);
     }
   }
 
@@ -122,6 +133,42 @@ function matmul(c: MatmulCase): Runner {
   const a = t(h.a) as tf.Tensor2D;
   const b = t(h.b) as tf.Tensor2D;
   return { run: () => tf.matMul(a, b, c.transA, c.transB).dispose(), dispose: () => tf.dispose([a, b]) };
+}
+
+function dispatch(c: DispatchCase): Runner {
+  if (c.op === 'add') {
+    const h = smallOpInputs();
+    const [a, b] = [t(h.a), t(h.b)];
+    const sum = tf.add(a, b);
+    checkResult('add', sum.dataSync(), smallOpExpected());
+    sum.dispose();
+    return {
+      run: () =>
+        tf.tidy(() => {
+          for (let i = 0; i < c.repeat; i++) tf.add(a, b);
+        }),
+      dispose: () => tf.dispose([a, b]),
+    };
+  }
+
+  const h = tinyStepInputs();
+  const x = t(h.x) as tf.Tensor2D;
+  const w = tf.tidy(() => tf.variable(t(h.w), true, `bench_tiny_w_${nextVar++}`));
+  /** One step: forward and backward; W's gradient must be there (read only to check), and tidy frees it. */
+  const once = (check = false): void =>
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => tf.sum(tf.relu(tf.matMul(x, w as tf.Tensor2D))) as tf.Scalar, [w]);
+      const g = grads[w.name];
+      if (!g) throw new Error('variableGrads left W without a gradient');
+      if (check) checkResult('dW', g.dataSync(), tinyStepExpected());
+    });
+  once(true);
+  return {
+    run: () => {
+      for (let i = 0; i < c.repeat; i++) once();
+    },
+    dispose: () => tf.dispose([x, w]),
+  };
 }
 
 // ----- models --------------------------------------------------------------------------------

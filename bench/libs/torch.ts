@@ -2,7 +2,8 @@
  * The optional PyTorch CPU column: bench/torch_bench.py in a subprocess (Debian's python3-torch;
  * nothing installs it for CI). Python runs the same workloads one group at a time, after the
  * in-process libraries, with the same timing policy; for training steps it gets the same initial
- * weights and batch through raw files.
+ * weights and batch through raw files, and for the per-op overhead workloads the (tiny) inputs
+ * and the expected result inline.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HostTensor } from '../harness/data.js';
 import type { MeasureOptions } from '../harness/measure.js';
+import { smallOpExpected, smallOpInputs, tinyStepExpected, tinyStepInputs, type DispatchCase } from '../workloads/dispatch.js';
 import { LENET, MLP, STATE_DICT_KEYS, TRANSFORMER, stepData } from '../workloads/steps.js';
 import type { Cell, Workload } from './types.js';
 
@@ -43,7 +45,9 @@ function torchIn(python: string, version: string): Torch {
     async run(workloads, opts, log) {
       const dir = mkdtempSync(join(tmpdir(), 'profundo-bench-'));
       try {
-        const cases = workloads.map((w) => (w.kind === 'step' ? { ...w, ...stepFiles(w.model, dir) } : w));
+        const cases = workloads.map((w) =>
+          w.kind === 'step' ? { ...w, ...stepFiles(w.model, dir) } : w.kind === 'dispatch' ? { ...w, ...dispatchData(w) } : w,
+        );
         const out = await runPython(python, JSON.stringify({ threads: THREADS, options: opts, cases }), log);
         const parsed = JSON.parse(out.trim().split('\n').pop()!) as { results: Record<string, Cell> };
         return new Map(Object.entries(parsed.results).map(([id, c]) => [id, normalize(c)]));
@@ -78,6 +82,17 @@ function stepFiles(model: keyof typeof STATE_DICT_KEYS, dir: string) {
       y: file('y', d.y),
     },
   };
+}
+
+/** A per-op overhead workload's inputs and expected result, as plain numbers. */
+function dispatchData(c: DispatchCase) {
+  const plain = (t: HostTensor) => ({ shape: t.shape, values: Array.from(t.values) });
+  if (c.op === 'add') {
+    const { a, b } = smallOpInputs();
+    return { tensors: { a: plain(a), b: plain(b) }, expected: Array.from(smallOpExpected()) };
+  }
+  const { x, w } = tinyStepInputs();
+  return { tensors: { x: plain(x), w: plain(w) }, expected: Array.from(tinyStepExpected()) };
 }
 
 function runPython(python: string, input: string, log: (line: string) => void): Promise<string> {

@@ -3,10 +3,11 @@
  * prepared runner whose `run()` is one timed call.
  */
 import type { ConvCase } from '../workloads/conv.js';
+import type { DispatchCase } from '../workloads/dispatch.js';
 import type { MatmulCase } from '../workloads/matmul.js';
 import type { StepCase } from '../workloads/steps.js';
 
-export type Workload = MatmulCase | ConvCase | StepCase;
+export type Workload = MatmulCase | ConvCase | StepCase | DispatchCase;
 
 /** One prepared workload on one library. */
 export interface Runner {
@@ -31,6 +32,11 @@ export interface Library {
   readonly column: string;
   /** Whether this is one of Profundo's paths (ratios are taken against the best of them). */
   readonly profundo: boolean;
+  /**
+   * The workload kinds this column is for: it appears only in groups holding one of them
+   * (jax-js's `jit` column of the per-op overhead group). Absent: every group.
+   */
+  readonly kinds?: readonly Workload['kind'][];
   /** Makes this library the current one (global backends); called before each of its turns. */
   activate?(): void | Promise<void>;
   /** Builds the workload's inputs (untimed); throws {@link NotAvailable} when it cannot run it. */
