@@ -66,3 +66,16 @@ export class OutOfMemoryError extends ProfundoError {
   }
 }
 
+/**
+ * An op made NaN or ±Infinity out of finite inputs while the `checkNumerics` debugging mode is
+ * on (see `setCheckNumerics`). Its message names the op and its inputs' shapes.
+ *
+ * @example
+ * ```ts
+ * setCheckNumerics(true);
+ * try { tensor([1, 0]).div(tensor([0, 0])); }
+ * catch (e) { if (e instanceof NumericsError) console.log(e.message); }
+ * // 'div: produced Infinity (at flat index 0) from finite inputs of shapes [2], [2] ...'
+ * ```
+ */
+export class NumericsError extends ProfundoError {}

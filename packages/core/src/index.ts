@@ -48,7 +48,9 @@ export {
   BackendError,
   GradError,
   OutOfMemoryError,
+  NumericsError,
 } from './errors.js';
+export { setCheckNumerics, getCheckNumerics } from './numerics.js';
 export { tidy, keep, dispose, memory, type Disposable, type MemoryInfo } from './memory.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
 export { Tensor, type TensorLike } from './tensor.js';

@@ -8,6 +8,7 @@ import { logSoftmax } from '../ops/activation.js';
 import { add, clamp, div, log, maximum, mul, neg, sub } from '../ops/elementwise.js';
 import { noGrad, record } from '../autograd/graph.js';
 import { live } from '../ops/run.js';
+import { asOneOp } from '../numerics.js';
 import { checkIndexValues, gather } from '../ops/indexing.js';
 import { reshape } from '../ops/movement.js';
 import { mean, sum } from '../ops/reduce.js';
@@ -97,11 +98,14 @@ export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Re
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   checkSame('binaryCrossEntropy', input, target);
-  const loss = noGrad(() => {
-    const logP = clamp(log(input), -100);
-    const log1mP = clamp(log(sub(1, input)), -100);
-    return neg(add(mul(target, logP), mul(sub(1, target), log1mP)));
-  });
+  // One op for checkNumerics: log(0) = -Infinity inside is clamped on purpose.
+  const loss = noGrad(() =>
+    asOneOp('binaryCrossEntropy', [input, target], () => {
+      const logP = clamp(log(input), -100);
+      const log1mP = clamp(log(sub(1, input)), -100);
+      return neg(add(mul(target, logP), mul(sub(1, target), log1mP)));
+    }),
+  );
   record(loss, 'binaryCrossEntropy', [input, target], (g) => {
     const gp = div(mul(g, sub(input, target)), maximum(mul(input, sub(1, input)), 1e-12));
     const gt = target.requiresGrad ? mul(g, sub(clamp(log(sub(1, input)), -100), clamp(log(input), -100))) : null;

@@ -110,8 +110,8 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   return binary('pow', a, b, (g, x, y, out) => {
     const gx = sumTo(mul(g, mul(y, pow(x, sub(y, 1)))), x.shape);
-    const logx = where(gt(x, 0), log(x), 0);
-    const gy = y.requiresGrad ? sumTo(mul(g, mul(out, logx)), y.shape) : null;
+    // log(x) where x > 0, else 0; masked before the log, so no NaN appears even transiently.
+    const gy = y.requiresGrad ? sumTo(mul(g, mul(out, log(where(gt(x, 0), x, 1)))), y.shape) : null;
     return [gx, gy];
   });
 }

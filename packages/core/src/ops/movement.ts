@@ -10,6 +10,7 @@ import { checkShape, normalizeAxis, shapesEqual, sizeOf } from '../shape.js';
 import { viewOf, type Tensor } from '../tensor.js';
 import { sumTo } from './reduce.js';
 import { live, runKernel, sameBackend } from './run.js';
+import { uncheckedNumerics } from '../numerics.js';
 
 /**
  * The same values in a new shape; one entry may be -1 (inferred). Shares storage.
@@ -188,9 +189,12 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
     }
   }
   const shape = x.shape.map((d, i) => d + pads[i]![0] + pads[i]![1]);
-  return runKernel('pad', [x], shape, x.dtype, (be, [xi]) => be.pad(xi!, pads, value), (g) => [
-    slice(g, pads.map((p) => p[0]), x.shape),
-  ]);
+  const run = (): Tensor =>
+    runKernel('pad', [x], shape, x.dtype, (be, [xi]) => be.pad(xi!, pads, value), (g) => [
+      slice(g, pads.map((p) => p[0]), x.shape),
+    ]);
+  // A non-finite fill value is asked for (max pooling pads with -Infinity): not a numerics fault.
+  return Number.isFinite(value) ? run() : uncheckedNumerics(run);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Backend, DataHandle, DType, TensorInfo } from '../backend/backend.
 import { record } from '../autograd/graph.js';
 import { BackendError, DTypeError } from '../errors.js';
 import { wrapHandle, type Tensor } from '../tensor.js';
+import { checkResult } from '../numerics.js';
 
 /** @internal */
 export function runKernel(
@@ -21,6 +22,7 @@ export function runKernel(
   const infos = inputs.map((t) => t.info(op));
   const backend = sameBackend(op, inputs);
   const out = wrapHandle(backend, kernel(backend, infos), shape, dtype);
+  checkResult(op, inputs, out); // the checkNumerics mode: every kernel's result passes here
   return backward ? record(out, op, inputs, backward) : out;
 }
 
