@@ -4,7 +4,7 @@
  * @module
  */
 import { GradError } from '../errors.js';
-import { adoptIntoScope } from '../memory.js';
+import { adoptIntoScope, tidy } from '../memory.js';
 import { zerosLike } from '../ops/creation.js';
 import type { Tensor } from '../tensor.js';
 import { noGrad } from './graph.js';
@@ -21,28 +21,7 @@ import { noGrad } from './graph.js';
  * ```
  */
 export function valueAndGrad<A extends Tensor[]>(f: (...args: A) => Tensor): (...args: A) => { value: Tensor; grads: Tensor[] } {
-  return (...args: A) => {
-    const leaves = args.map((a) => {
-      if (a.dtype !== 'float32') throw new GradError('valueAndGrad', `arguments must be float32, got ${a.dtype}`);
-      const leaf = a.detach();
-      leaf.requiresGrad = true;
-      return leaf;
-    }) as A;
-    const out = f(...leaves);
-    if (out.size !== 1) {
-      throw new GradError('valueAndGrad', `f must return a scalar, got shape [${out.shape}]`);
-    }
-    if (out.requiresGrad) out.backward();
-    const grads = leaves.map((leaf) => {
-      const g = leaf.grad ?? noGrad(() => zerosLike(leaf));
-      adoptIntoScope(g);
-      leaf.grad = null;
-      leaf.dispose();
-      return g;
-    });
-    const value = out.detach();
-    return { value, grads };
-  };
+  return (...args: A) => run('valueAndGrad', f, args);
 }
 
 /**
@@ -55,10 +34,43 @@ export function valueAndGrad<A extends Tensor[]>(f: (...args: A) => Tensor): (..
  * ```
  */
 export function grad<A extends Tensor[]>(f: (...args: A) => Tensor): (...args: A) => Tensor[] {
-  const vg = valueAndGrad(f);
   return (...args: A) => {
-    const { value, grads } = vg(...args);
+    const { value, grads } = run('grad', f, args);
     value.dispose();
     return grads;
   };
+}
+
+/**
+ * Runs `f` on detached copies of `args` inside a `tidy`, as TensorFlow.js does: f's
+ * intermediates are freed once the gradients are known, and when `f` (or the check of its
+ * result) throws, everything made here is freed before the error propagates.
+ */
+function run<A extends Tensor[]>(op: string, f: (...args: A) => Tensor, args: A): { value: Tensor; grads: Tensor[] } {
+  for (const a of args) {
+    a.info(op);
+    if (a.dtype !== 'float32') throw new GradError(op, `arguments must be float32, got ${a.dtype}`);
+  }
+  return tidy(() => {
+    const leaves = args.map((a) => {
+      const leaf = a.detach();
+      leaf.requiresGrad = true;
+      return leaf;
+    }) as A;
+    const out = f(...leaves);
+    if (out === null || typeof out !== 'object' || typeof (out as Partial<Tensor>).size !== 'number') {
+      throw new GradError(op, `f must return a scalar tensor, got ${out === null ? 'null' : typeof out}`);
+    }
+    if (out.size !== 1) {
+      throw new GradError(op, `f must return a scalar, got shape [${out.shape}]`);
+    }
+    if (out.requiresGrad) out.backward();
+    const grads = leaves.map((leaf) => {
+      const g = leaf.grad ?? noGrad(() => zerosLike(leaf));
+      adoptIntoScope(g);
+      leaf.grad = null;
+      return g;
+    });
+    return { value: out.detach(), grads };
+  });
 }

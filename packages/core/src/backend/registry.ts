@@ -18,6 +18,21 @@ interface Entry {
 
 const entries = new Map<string, Entry>();
 let current: { name: string; backend: Backend } | null = null;
+/** Each backend instance a factory made → the name it was registered under. */
+const registeredNames = new WeakMap<Backend, string>();
+
+/**
+ * @internal The name `backend` was registered under, for messages: two instances of one
+ * backend class registered as 'cpu-a' and 'cpu-b' are told apart. Falls back to its `name`.
+ */
+export function backendLabel(backend: Backend): string {
+  return registeredNames.get(backend) ?? backend.name;
+}
+
+function made(name: string, backend: Backend): Backend {
+  if (!registeredNames.has(backend)) registeredNames.set(backend, name);
+  return backend;
+}
 
 /**
  * Registers a backend factory under `name`. When no backend was chosen with
@@ -62,7 +77,7 @@ export function listBackends(): string[] {
  */
 export async function setBackend(name: string): Promise<Backend> {
   const entry = lookup('setBackend', name);
-  entry.instance ??= await entry.factory();
+  entry.instance ??= made(name, await entry.factory());
   current = { name, backend: entry.instance };
   return entry.instance;
 }
@@ -79,11 +94,11 @@ export function getBackend(): Backend {
   }
   const entry = lookup('getBackend', best);
   if (!entry.instance) {
-    const made = entry.factory();
-    if (made instanceof Promise) {
+    const instance = entry.factory();
+    if (instance instanceof Promise) {
       throw new BackendError('getBackend', `backend '${best}' initializes asynchronously; call await setBackend('${best}') first`);
     }
-    entry.instance = made;
+    entry.instance = made(best, instance);
   }
   current = { name: best, backend: entry.instance };
   return entry.instance;

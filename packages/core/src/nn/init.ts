@@ -4,14 +4,20 @@
  *
  * @module
  */
-import { ShapeError, ValueError } from '../errors.js';
+import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { noGrad } from '../autograd/graph.js';
 import { full, rand, randn } from '../ops/creation.js';
+import { expectDType } from '../ops/run.js';
 import type { Tensor } from '../tensor.js';
 
 /** Fan-in and fan-out as PyTorch computes them: `[out, in, ...receptive field]`. */
 export function fans(t: Tensor): { fanIn: number; fanOut: number } {
-  if (t.rank < 2) throw new ShapeError('fans', `needs a tensor of rank >= 2, got [${t.shape}]`);
+  return fansFor('fans', t);
+}
+
+/** {@link fans}, with errors naming `op` (the initializer the user called). */
+function fansFor(op: string, t: Tensor): { fanIn: number; fanOut: number } {
+  if (t.rank < 2) throw new ShapeError(op, `needs a tensor of rank >= 2, got [${t.shape}]`);
   const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
   return { fanIn: t.shape[1]! * receptive, fanOut: t.shape[0]! * receptive };
 }
@@ -36,28 +42,44 @@ export function calculateGain(nonlinearity: Nonlinearity, negativeSlope = 0.01):
   }
 }
 
-function fill(t: Tensor, make: () => Tensor): Tensor {
+/** Assigns `make()` to `t` (checked first: errors name `op`, and nothing is left behind). */
+function fill(op: string, t: Tensor, make: () => Tensor, dtypes: Tensor['dtype'][] = ['float32']): Tensor {
+  expectDType(op, t, dtypes, 'tensor');
   noGrad(() => {
     const v = make();
-    t.assign(v);
-    v.dispose();
+    try {
+      t.assign(v);
+    } finally {
+      v.dispose();
+    }
   });
   return t;
 }
 
 /** Fills `t` with samples from U(low, high). */
 export function uniform(t: Tensor, low = 0, high = 1): Tensor {
-  return fill(t, () => rand(t.shape, { low, high }));
+  return uniformAs('uniform', t, low, high);
+}
+
+function uniformAs(op: string, t: Tensor, low: number, high: number): Tensor {
+  return fill(op, t, () => rand(t.shape, { low, high }));
 }
 
 /** Fills `t` with samples from N(mean, std²). */
 export function normal(t: Tensor, mean = 0, std = 1): Tensor {
-  return fill(t, () => randn(t.shape, { mean, std }));
+  return normalAs('normal', t, mean, std);
 }
 
-/** Fills `t` with `value`. */
+function normalAs(op: string, t: Tensor, mean: number, std: number): Tensor {
+  return fill(op, t, () => randn(t.shape, { mean, std }));
+}
+
+/** Fills `t` (float32, int32 or bool) with `value`. */
 export function constant(t: Tensor, value: number): Tensor {
-  return fill(t, () => full(t.shape, value));
+  if (t.dtype !== 'float32' && !Number.isInteger(value)) {
+    throw new DTypeError('constant', `value ${value} is not representable in a ${t.dtype} tensor`);
+  }
+  return fill('constant', t, () => full(t.shape, value, { dtype: t.dtype }), ['float32', 'int32', 'bool']);
 }
 
 /**
@@ -69,15 +91,15 @@ export function constant(t: Tensor, value: number): Tensor {
  * ```
  */
 export function xavierUniform(t: Tensor, gain = 1): Tensor {
-  const { fanIn, fanOut } = fans(t);
+  const { fanIn, fanOut } = fansFor('xavierUniform', t);
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
-  return uniform(t, -a, a);
+  return uniformAs('xavierUniform', t, -a, a);
 }
 
 /** Glorot/Xavier normal: N(0, std²) with `std = gain · √(2 / (fanIn + fanOut))`. */
 export function xavierNormal(t: Tensor, gain = 1): Tensor {
-  const { fanIn, fanOut } = fans(t);
-  return normal(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
+  const { fanIn, fanOut } = fansFor('xavierNormal', t);
+  return normalAs('xavierNormal', t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
 }
 
 /** Options of the Kaiming initializers. */
@@ -90,8 +112,8 @@ export interface KaimingOptions {
   nonlinearity?: Nonlinearity;
 }
 
-function kaimingStd(t: Tensor, o: KaimingOptions): number {
-  const f = fans(t);
+function kaimingStd(op: string, t: Tensor, o: KaimingOptions): number {
+  const f = fansFor(op, t);
   const fan = (o.mode ?? 'fanIn') === 'fanIn' ? f.fanIn : f.fanOut;
   return calculateGain(o.nonlinearity ?? 'leaky_relu', o.a ?? 0) / Math.sqrt(fan);
 }
@@ -105,11 +127,11 @@ function kaimingStd(t: Tensor, o: KaimingOptions): number {
  * ```
  */
 export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor {
-  const b = Math.sqrt(3) * kaimingStd(t, options);
-  return uniform(t, -b, b);
+  const b = Math.sqrt(3) * kaimingStd('kaimingUniform', t, options);
+  return uniformAs('kaimingUniform', t, -b, b);
 }
 
 /** He/Kaiming normal: N(0, std²) with `std = gain / √fan`. */
 export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
-  return normal(t, 0, kaimingStd(t, options));
+  return normalAs('kaimingNormal', t, 0, kaimingStd('kaimingNormal', t, options));
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ShapeError } from '../errors.js';
+import { ShapeError, ValueError } from '../errors.js';
 import { tidy } from '../memory.js';
 import { zeros } from '../ops/creation.js';
 import { matmul3 } from '../ops/matmul.js';
@@ -37,6 +37,9 @@ export class Linear extends Module {
     options: { bias?: boolean } = {},
   ) {
     super();
+    for (const [what, n] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+      if (!Number.isInteger(n) || n <= 0) throw new ValueError('Linear', `${what} must be a positive integer, got ${n}`);
+    }
     const bound = 1 / Math.sqrt(inFeatures);
     // tidy frees the initial tensors, so the parameters hold the only references to their storage.
     this.weight = tidy(() => new Parameter(uniform(zeros([outFeatures, inFeatures]), -bound, bound)));

@@ -18,11 +18,17 @@ import type { Tensor } from '../tensor.js';
 /** How per-element losses combine: averaged (default), summed, or returned as they are. */
 export type Reduction = 'mean' | 'sum' | 'none';
 
-function reduce(op: string, loss: Tensor, reduction: Reduction): Tensor {
-  if (reduction === 'mean') return mean(loss);
-  if (reduction === 'sum') return sum(loss);
-  if (reduction === 'none') return loss;
-  throw new ValueError(op, `reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
+/** The reduction asked for (default 'mean'); checked before any tensor is made. */
+function checkReduction(op: string, options: { reduction?: Reduction }): Reduction {
+  const reduction = options.reduction ?? 'mean';
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+    throw new ValueError(op, `reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
+  }
+  return reduction;
+}
+
+function reduce(loss: Tensor, reduction: Reduction): Tensor {
+  return reduction === 'mean' ? mean(loss) : reduction === 'sum' ? sum(loss) : loss;
 }
 
 /**
@@ -31,8 +37,13 @@ function reduce(op: string, loss: Tensor, reduction: Reduction): Tensor {
  */
 export function nllLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   checkClassification('nllLoss', input, target);
+  return nll(input, target, checkReduction('nllLoss', options));
+}
+
+/** `nllLoss` once its inputs were checked. */
+function nll(input: Tensor, target: Tensor, reduction: Reduction): Tensor {
   const picked = reshape(gather(input, 1, reshape(target, [target.size, 1])), [target.size]);
-  return reduce('nllLoss', neg(picked), options.reduction ?? 'mean');
+  return reduce(neg(picked), reduction);
 }
 
 /**
@@ -47,7 +58,8 @@ export function nllLoss(input: Tensor, target: Tensor, options: { reduction?: Re
  */
 export function crossEntropy(logits: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   checkClassification('crossEntropy', logits, target);
-  return nllLoss(logSoftmax(logits, 1), target, options);
+  const reduction = checkReduction('crossEntropy', options);
+  return nll(logSoftmax(logits, 1), target, reduction);
 }
 
 function checkClassification(op: string, input: Tensor, target: Tensor): void {
@@ -82,8 +94,9 @@ function checkSame(op: string, input: Tensor, target: Tensor): void {
  */
 export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   checkSame('mseLoss', input, target);
+  const reduction = checkReduction('mseLoss', options);
   const d = sub(input, target);
-  return reduce('mseLoss', mul(d, d), options.reduction ?? 'mean');
+  return reduce(mul(d, d), reduction);
 }
 
 /**
@@ -98,6 +111,7 @@ export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Re
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   checkSame('binaryCrossEntropy', input, target);
+  const reduction = checkReduction('binaryCrossEntropy', options);
   // One op for checkNumerics: log(0) = -Infinity inside is clamped on purpose.
   const loss = noGrad(() =>
     asOneOp('binaryCrossEntropy', [input, target], () => {
@@ -111,5 +125,5 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { red
     const gt = target.requiresGrad ? mul(g, sub(clamp(log(sub(1, input)), -100), clamp(log(input), -100))) : null;
     return [gp, gt];
   });
-  return reduce('binaryCrossEntropy', loss, options.reduction ?? 'mean');
+  return reduce(loss, reduction);
 }

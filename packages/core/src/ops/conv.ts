@@ -15,7 +15,7 @@ import { add } from './elementwise.js';
 import { scatterAdd } from './indexing.js';
 import { matmul } from './matmul.js';
 import { pad, reshape, squeeze, unsqueeze } from './movement.js';
-import { expectDType, runKernel } from './run.js';
+import { expectDType, runKernel, sameBackend } from './run.js';
 
 /**
  * Padding of a 2-D convolution: one number for every side, `[padH, padW]`, `'valid'` (none)
@@ -127,14 +127,15 @@ export function patches(
 
 /** @internal Checks the input and weight of a conv and works out its geometry. */
 function geometry(
-  x: Tensor,
+  xShape: readonly number[],
   weight: Tensor,
   options: Conv2dOptions,
+  given: readonly number[] = xShape,
 ): { params: Conv2dParams; outShape: [number, number, number, number] } {
   const op = 'conv2d';
-  if (x.rank !== 4) throw new ShapeError(op, `input must be [N, C, H, W] (or unbatched [C, H, W]), got [${x.shape}]`);
+  if (xShape.length !== 4) throw new ShapeError(op, `input must be [N, C, H, W] (or unbatched [C, H, W]), got [${given}]`);
   if (weight.rank !== 4) throw new ShapeError(op, `weight must be [outChannels, inChannels / groups, kH, kW], got [${weight.shape}]`);
-  const [N, C, H, W] = x.shape as [number, number, number, number];
+  const [N, C, H, W] = xShape as [number, number, number, number];
   const [O, Cg, kH, kW] = weight.shape as [number, number, number, number];
   const groups = options.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) throw new ValueError(op, `groups must be a positive integer, got ${groups}`);
@@ -167,7 +168,7 @@ function geometry(
   if (spanH > Hp || spanW > Wp) {
     throw new ShapeError(
       op,
-      `kernel ${kH}×${kW} with dilation [${dilation}] spans ${spanH}×${spanW}, larger than the padded input ${Hp}×${Wp} (input [${x.shape}])`,
+      `kernel ${kH}×${kW} with dilation [${dilation}] spans ${spanH}×${spanW}, larger than the padded input ${Hp}×${Wp} (input [${given}])`,
     );
   }
   const outShape: [number, number, number, number] = [N, O, outSize(H, padding[0], padding[1], spanH, stride[0]), outSize(W, padding[2], padding[3], spanW, stride[1])];
@@ -200,8 +201,13 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
       throw new ShapeError('conv2d', `bias must be [${weight.shape[0]}] (one per output channel), got [${bias.shape}]`);
     }
   }
-  if (x.rank === 3) return squeeze(conv2d(unsqueeze(x, 0), weight, bias, options), 0);
-  const { params, outShape } = geometry(x, weight, options);
+  sameBackend('conv2d', bias ? [x, weight, bias] : [x, weight]);
+  if (x.rank === 3) {
+    // Checked before the batch dim is added, so a rejected input leaves no view behind.
+    geometry([1, ...x.shape], weight, options, x.shape);
+    return squeeze(conv2d(unsqueeze(x, 0), weight, bias, options), 0);
+  }
+  const { params, outShape } = geometry(x.shape, weight, options);
   let y = convNoBias(x, weight, params, outShape);
   if (bias) y = add(y, reshape(bias, [1, outShape[1], 1, 1]));
   return y;

@@ -7,7 +7,7 @@ import type { BinaryOp, DType, UnaryOp } from '../backend/backend.js';
 import { DTypeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import { fromArray, type Tensor, type TensorLike } from '../tensor.js';
-import { expectDType, runKernel } from './run.js';
+import { expectDType, freeOnError, runKernel } from './run.js';
 import { sumTo } from './reduce.js';
 import { cast } from './cast.js';
 import { checkValue } from './creation.js';
@@ -45,14 +45,22 @@ export function binary(
   const [x, y] = operands(op, a, b);
   const shape = broadcastShapes(op, x.shape, y.shape);
   const isComparison = op === 'eq' || op === 'ne' || op === 'lt' || op === 'le' || op === 'gt' || op === 'ge';
-  const out: Tensor = runKernel(
-    op,
-    [x, y],
-    shape,
-    isComparison ? 'bool' : x.dtype,
-    (be, [xi, yi]) => be.binary(op, xi!, yi!, shape),
-    backward && ((g) => backward(g, x, y, out)),
-  );
+  let out: Tensor;
+  try {
+    out = runKernel(
+      op,
+      [x, y],
+      shape,
+      isComparison ? 'bool' : x.dtype,
+      (be, [xi, yi]) => be.binary(op, xi!, yi!, shape),
+      backward && ((g) => backward(g, x, y, out)),
+    );
+  } catch (e) {
+    // A failed op leaves nothing behind: free the scalar made for a number operand.
+    if (typeof a === 'number') x.dispose();
+    else if (typeof b === 'number') y.dispose();
+    throw e;
+  }
   return out;
 }
 
@@ -216,6 +224,11 @@ export function cos(x: Tensor): Tensor {
  */
 export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   expectDType('clamp', x, ['float32', 'int32']);
+  for (const bound of [min, max]) {
+    if (bound !== undefined && x.dtype !== 'float32' && !Number.isInteger(bound)) {
+      throw new DTypeError('clamp', `bound ${bound} cannot be applied to a ${x.dtype} tensor without a cast`);
+    }
+  }
   let y = x;
   if (min !== undefined) y = maximum(y, min);
   if (max !== undefined) y = minimum(y, max);
@@ -225,14 +238,23 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
 /** `cond ? a : b` element-wise with broadcasting; `cond` is bool. */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   expectDType('where', cond, ['bool'], 'condition');
+  // Shapes first: a number operand becomes a scalar tensor only once the call cannot fail.
+  const shapeOf = (v: TensorLike): readonly number[] => (typeof v === 'number' ? [] : v.shape);
+  const shape = broadcastShapes('where', cond.shape, shapeOf(a), shapeOf(b));
   const [x, y] = operands('where', a, b);
-  const shape = broadcastShapes('where', cond.shape, x.shape, y.shape);
-  return runKernel(
-    'where',
-    [cond, x, y],
-    shape,
-    x.dtype,
-    (be, [c, xi, yi]) => be.where(c!, xi!, yi!, shape),
-    (g) => [null, sumTo(mul(g, mask(cond)), x.shape), sumTo(mul(g, mask(eq(cond, 0))), y.shape)],
+  return freeOnError(madeScalars(a, b, x, y), () =>
+    runKernel(
+      'where',
+      [cond, x, y],
+      shape,
+      x.dtype,
+      (be, [c, xi, yi]) => be.where(c!, xi!, yi!, shape),
+      (g) => [null, sumTo(mul(g, mask(cond)), x.shape), sumTo(mul(g, mask(eq(cond, 0))), y.shape)],
+    ),
   );
+}
+
+/** The scalars {@link operands} made for number operands (to free if the op fails). */
+function madeScalars(a: TensorLike, b: TensorLike, x: Tensor, y: Tensor): Tensor[] {
+  return typeof a === 'number' ? [x] : typeof b === 'number' ? [y] : [];
 }

@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
 import { expand, reshape } from './movement.js';
-import { expectDType, runKernel } from './run.js';
+import { expectDType, freeOnError, runKernel, sameBackend } from './run.js';
 
 /**
  * @internal Checks index values against `limit` where the backend can read synchronously (a bad index
@@ -42,6 +42,11 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     throw new ShapeError('gather', `index of shape [${index.shape}] does not fit input [${x.shape}] along dim ${dim}`);
   }
   checkIndexValues('gather', index, x.shape[axis]!, axis);
+  return gatherChecked(x, axis, index);
+}
+
+/** `gather` once its index was checked. */
+function gatherChecked(x: Tensor, axis: number, index: Tensor): Tensor {
   return runKernel('gather', [x, index], index.shape, x.dtype, (be, [xi, ii]) => be.gather(xi!, ii!, axis), (g) => [
     scatterAdd(index, g, axis, x.shape),
     null,
@@ -74,7 +79,13 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   expectDType('indexSelect', index, ['int32'], 'index');
   if (index.rank !== 1) throw new ShapeError('indexSelect', `index must be 1-D, got shape [${index.shape}]`);
   const axis = normalizeAxis('indexSelect', dim, x.rank);
+  sameBackend('indexSelect', [x, index]);
+  // Every check before the index views are made, and named after indexSelect.
+  checkIndexValues('indexSelect', index, x.shape[axis]!, axis);
   const outShape = x.shape.map((d, i) => (i === axis ? index.size : d));
-  const aligned = reshape(index, x.shape.map((_, i) => (i === axis ? index.size : 1)));
-  return gather(x, axis, expand(aligned, outShape));
+  const made: Tensor[] = [reshape(index, x.shape.map((_, i) => (i === axis ? index.size : 1)))];
+  return freeOnError(made, () => {
+    made.push(expand(made[0]!, outShape));
+    return gatherChecked(x, axis, made[1]!);
+  });
 }

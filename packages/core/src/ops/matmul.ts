@@ -9,7 +9,7 @@ import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { expand, reshape, squeeze } from './movement.js';
 import { sum } from './reduce.js';
-import { expectDType, runKernel } from './run.js';
+import { expectDType, runKernel, sameBackend } from './run.js';
 
 /**
  * Matrix product. 1-D operands are promoted to a row (left) or a column (right) and the
@@ -28,16 +28,20 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.rank === 0 || b.rank === 0) {
     throw new ShapeError('matmul', `needs operands of rank >= 1, got [${a.shape}] and [${b.shape}]`);
   }
-  const a2 = a.rank === 1 ? reshape(a, [1, a.shape[0]!]) : a;
-  const b2 = b.rank === 1 ? reshape(b, [b.shape[0]!, 1]) : b;
-  const [m, k] = a2.shape.slice(-2) as [number, number];
-  const [k2, n] = b2.shape.slice(-2) as [number, number];
+  // Every check runs on shapes before any view is made, so a failed call allocates nothing.
+  const aShape = a.rank === 1 ? [1, a.shape[0]!] : a.shape;
+  const bShape = b.rank === 1 ? [b.shape[0]!, 1] : b.shape;
+  const [m, k] = aShape.slice(-2) as [number, number];
+  const [k2, n] = bShape.slice(-2) as [number, number];
   if (k !== k2) {
     throw new ShapeError('matmul', `inner dims differ: [${a.shape}] @ [${b.shape}] (${k} vs ${k2})`);
   }
-  const batchA = a2.shape.slice(0, -2);
-  const batchB = b2.shape.slice(0, -2);
+  const batchA = aShape.slice(0, -2);
+  const batchB = bShape.slice(0, -2);
   const batch = broadcastShapes('matmul', batchA, batchB);
+  sameBackend('matmul', [a, b]);
+  const a2 = a.rank === 1 ? reshape(a, aShape) : a;
+  const b2 = b.rank === 1 ? reshape(b, bShape) : b;
   const out3 = matmul3(to3d(a2, batchA, batch, m, k), to3d(b2, batchB, batch, k, n), false, false);
   let out = reshape(out3, [...batch, m, n]);
   if (a.rank === 1) out = squeeze(out, -2);

@@ -9,7 +9,7 @@ import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { checkShape, normalizeAxis, shapesEqual, sizeOf } from '../shape.js';
 import { viewOf, type Tensor } from '../tensor.js';
 import { sumTo } from './reduce.js';
-import { live, runKernel, sameBackend } from './run.js';
+import { freeOnError, live, runKernel, sameBackend } from './run.js';
 import { uncheckedNumerics } from '../numerics.js';
 
 /**
@@ -166,7 +166,11 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   live('narrow', x);
   const a = normalizeAxis('narrow', dim, x.rank);
-  const s = start < 0 ? start + x.shape[a]! : start;
+  const n = x.shape[a]!;
+  const s = start < 0 ? start + n : start;
+  if (!Number.isInteger(start) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > n) {
+    throw new ShapeError('narrow', `start ${start} and length ${length} do not fit in dim ${a} of size ${n} (shape [${x.shape}])`);
+  }
   const begin = x.shape.map((_, i) => (i === a ? s : 0));
   const size = x.shape.map((d, i) => (i === a ? length : d));
   return slice(x, begin, size);
@@ -236,8 +240,12 @@ export function stack(xs: readonly Tensor[], dim = 0): Tensor {
   live('stack', ...xs);
   const first = xs[0]!;
   for (const t of xs) {
+    if (t.dtype !== first.dtype) throw new DTypeError('stack', `all tensors need dtype ${first.dtype}, got ${t.dtype}`);
     if (!shapesEqual(t.shape, first.shape)) throw new ShapeError('stack', `shapes [${first.shape}] and [${t.shape}] differ`);
   }
+  sameBackend('stack', xs);
   const axis = normalizeAxis('stack', dim, first.rank + 1);
-  return cat(xs.map((t) => unsqueeze(t, axis)), axis);
+  // Checked above, so cat can only fail in its kernel; the views go with it then.
+  const views = xs.map((t) => unsqueeze(t, axis));
+  return freeOnError(views, () => cat(views, axis));
 }

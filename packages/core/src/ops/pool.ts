@@ -41,7 +41,8 @@ function poolParams(op: string, x: Tensor, arg: MaxPool2dOptions | number | read
   if (2 * ph > k[0] || 2 * pw > k[1]) {
     throw new ValueError(op, `padding [${ph}, ${pw}] must be at most half the kernel size [${k}]`);
   }
-  const [N, C, H, W] = x.shape as [number, number, number, number];
+  // An unbatched [C, H, W] input is pooled as [1, C, H, W]; messages show the shape as given.
+  const [N, C, H, W] = (x.rank === 3 ? [1, ...x.shape] : x.shape) as [number, number, number, number];
   if (k[0] > H + 2 * ph || k[1] > W + 2 * pw) {
     throw new ShapeError(op, `kernel [${k}] is larger than the padded input ${H + 2 * ph}×${W + 2 * pw} (input [${x.shape}])`);
   }
@@ -74,8 +75,8 @@ function batched(x: Tensor, fn: (x4: Tensor) => Tensor): Tensor {
  */
 export function maxPool2d(x: Tensor, options: MaxPool2dOptions | number | readonly [number, number]): Tensor {
   checkImage('maxPool2d', x);
+  const { params, outShape } = poolParams('maxPool2d', x, options);
   return batched(x, (x4) => {
-    const { params, outShape } = poolParams('maxPool2d', x4, options);
     const f = x4.backend('maxPool2d').fused;
     if (f?.maxPool2d && (!(isGradEnabled() && x4.requiresGrad) || f.maxPool2dBackprop)) {
       return runKernel('maxPool2d', [x4], outShape, 'float32', (be, [xi]) => be.fused!.maxPool2d!(xi!, params), (g) => [
@@ -102,8 +103,8 @@ export function maxPool2d(x: Tensor, options: MaxPool2dOptions | number | readon
 export function avgPool2d(x: Tensor, options: AvgPool2dOptions | number | readonly [number, number]): Tensor {
   checkImage('avgPool2d', x);
   const include = (typeof options === 'object' && !Array.isArray(options) ? (options as AvgPool2dOptions).countIncludePad : undefined) ?? true;
+  const { params, outShape } = poolParams('avgPool2d', x, options);
   return batched(x, (x4) => {
-    const { params, outShape } = poolParams('avgPool2d', x4, options);
     const f = x4.backend('avgPool2d').fused;
     if (f?.avgPool2d && (!(isGradEnabled() && x4.requiresGrad) || f.avgPool2dBackprop)) {
       return runKernel('avgPool2d', [x4], outShape, 'float32', (be, [xi]) => be.fused!.avgPool2d!(xi!, params, include), (g) => [
@@ -146,9 +147,9 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
   const op = 'adaptiveAvgPool2d';
   checkImage(op, x);
   const [OH, OW] = pair(op, 'outputSize', outputSize, 1);
+  const [H, W] = x.shape.slice(-2) as [number, number];
+  if (H === 0 || W === 0) throw new ShapeError(op, `input [${x.shape}] has an empty spatial dim`);
   return batched(x, (x4) => {
-    const [, , H, W] = x4.shape as [number, number, number, number];
-    if (H === 0 || W === 0) throw new ShapeError(op, `input [${x.shape}] has an empty spatial dim`);
     if (H % OH === 0 && W % OW === 0) return avgPool2d(x4, { kernelSize: [H / OH, W / OW] });
     const be = x4.backend(op);
     const rows = fromArray(averaging(H, OH), [OH, H], 'float32', be);

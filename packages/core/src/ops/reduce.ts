@@ -30,8 +30,8 @@ function droppedShape(shape: readonly number[], axes: readonly number[]): number
  */
 export function sum(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
   x.info('sum');
-  if (x.dtype === 'bool') x = cast(x, 'int32');
   const axes = normalizeAxes('sum', dim, x.rank);
+  if (x.dtype === 'bool') x = cast(x, 'int32');
   const outShape = keepdim ? keptShape(x.shape, axes) : droppedShape(x.shape, axes);
   if (axes.length === 0) return reshape(x, outShape);
   const out = runKernel(
@@ -62,9 +62,7 @@ export function max(x: Tensor, dim?: number | readonly number[], keepdim = false
   const axes = normalizeAxes('max', dim, x.rank);
   const outShape = keepdim ? keptShape(x.shape, axes) : droppedShape(x.shape, axes);
   if (axes.length === 0) return reshape(x, outShape);
-  for (const a of axes) {
-    if (x.shape[a] === 0) throw new ValueError('max', `cannot reduce over dim ${a} of size 0 (shape [${x.shape}])`);
-  }
+  checkNonEmpty('max', x, axes);
   const out: Tensor = runKernel(
     'max',
     [x],
@@ -83,7 +81,15 @@ export function max(x: Tensor, dim?: number | readonly number[], keepdim = false
 /** Minimum over `dim` (all dims when omitted). */
 export function min(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
   expectDType('min', x, ['float32', 'int32']);
+  checkNonEmpty('min', x, normalizeAxes('min', dim, x.rank));
   return neg(max(neg(x), dim, keepdim));
+}
+
+/** Throws a ValueError naming `op` when one of `axes` of `x` is empty (nothing to reduce). */
+function checkNonEmpty(op: string, x: Tensor, axes: readonly number[]): void {
+  for (const a of axes) {
+    if (x.shape[a] === 0) throw new ValueError(op, `cannot reduce over dim ${a} of size 0 (shape [${x.shape}])`);
+  }
 }
 
 /**
@@ -98,6 +104,7 @@ export function min(x: Tensor, dim?: number | readonly number[], keepdim = false
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
   expectDType('argmax', x, ['float32', 'int32']);
   if (dim === undefined) {
+    if (x.size === 0) throw new ValueError('argmax', `cannot take the argmax of an empty tensor (shape [${x.shape}])`);
     const flat = reshape(x, [x.size]);
     const r = argmax(flat, 0);
     return keepdim ? reshape(r, x.shape.map(() => 1)) : r;

@@ -6,6 +6,7 @@
  */
 import type { Backend, DataHandle, DType, TensorInfo } from '../backend/backend.js';
 import { record } from '../autograd/graph.js';
+import { backendLabel } from '../backend/registry.js';
 import { BackendError, DTypeError } from '../errors.js';
 import { wrapHandle, type Tensor } from '../tensor.js';
 import { checkResult } from '../numerics.js';
@@ -32,7 +33,7 @@ export function sameBackend(op: string, inputs: readonly Tensor[]): Backend {
   for (const t of inputs) {
     const b = t.backend(op);
     if (b !== backend) {
-      throw new BackendError(op, `inputs live on different backends ('${backend.name}' and '${b.name}')`);
+      throw new BackendError(op, `inputs live on different backends ('${backendLabel(backend)}' and '${backendLabel(b)}')`);
     }
   }
   return backend;
@@ -48,5 +49,20 @@ export function expectDType(op: string, t: Tensor, dtypes: readonly DType[], wha
   t.info(op);
   if (!dtypes.includes(t.dtype)) {
     throw new DTypeError(op, `${what} must be ${dtypes.join(' or ')}, got ${t.dtype}`);
+  }
+}
+
+/**
+ * @internal Runs `fn`, which uses tensors the caller made for it (scalars for number operands,
+ * views); if it throws, disposes them before rethrowing, so that a failed op leaves nothing
+ * behind. On success they stay: the op's result may hold them for backward.
+ */
+export function freeOnError<T>(made: readonly Tensor[], fn: () => T): T {
+  if (made.length === 0) return fn();
+  try {
+    return fn();
+  } catch (e) {
+    for (const t of made) t.dispose();
+    throw e;
   }
 }
