@@ -4,7 +4,18 @@
  *
  * @module
  */
-import { keep, noGrad, tidy, ValueError, type Tensor } from '@profundo/core';
+import {
+  BackendError,
+  DisposedError,
+  DTypeError,
+  keep,
+  noGrad,
+  ProfundoError,
+  ShapeError,
+  tidy,
+  ValueError,
+  type Tensor,
+} from '@profundo/core';
 
 /** Options every optimizer has. */
 export interface BaseOptions {
@@ -70,6 +81,8 @@ export abstract class Optimizer<O extends BaseOptions> {
   /** The options a group gets for anything it does not set itself. */
   readonly defaults: O;
   private readonly states = new Map<Tensor, ParamState>();
+  /** While a step computes its updates: the staged copies of the states it works on. */
+  private staging: Set<ParamState> | null = null;
 
   /**
    * @param name the optimizer's name, used in error messages.
@@ -123,24 +136,104 @@ export abstract class Optimizer<O extends BaseOptions> {
    */
   protected abstract update(param: Tensor, grad: Tensor, state: ParamState, options: O): Tensor;
 
-  /** Applies one update to every parameter that has a gradient (others are skipped). */
+  /**
+   * Applies one update to every parameter that has a gradient (others are skipped).
+   *
+   * Atomic: it first checks every group's options and every gradient (live, float32, the
+   * parameter's shape and backend), then computes every parameter's update, and only then
+   * writes the new values and state (step counters included). If anything fails, a typed
+   * error names the parameter by its flat index and nothing has changed: parameters, state,
+   * and `memory()`. The old state lives until the new one is committed, so a step briefly
+   * holds both.
+   *
+   * @example
+   * ```ts
+   * opt.zeroGrad();
+   * loss.backward();
+   * opt.step();
+   * ```
+   */
   step(): void {
+    const op = `${this.name}.step`;
+    const work = this.checkStep(op);
     tidy(() =>
       noGrad(() => {
-        for (const group of this.paramGroups) {
-          for (const p of group.params) {
-            if (!p.grad) continue;
-            let state = this.states.get(p);
-            if (!state) this.states.set(p, (state = {}));
-            p.assign(this.update(p, p.grad, state, group));
+        const staged: [Tensor, Tensor, ParamState][] = [];
+        this.staging = new Set();
+        try {
+          for (const [p, grad, group] of work) {
+            const state: ParamState = { ...this.states.get(p) };
+            this.staging.add(state);
+            staged.push([p, this.update(p, grad, state, group), state]);
           }
+        } finally {
+          this.staging = null;
+        }
+        staged.forEach(([p, next], i) => {
+          if (next.dtype !== p.dtype || next.shape.join() !== p.shape.join() || next.isDisposed) {
+            throw new ShapeError(op, `the update of a parameter of shape [${p.shape}] (the ${i}-th updated) gave [${next.shape}] ${next.dtype}`);
+          }
+        });
+        // Commit: nothing below can fail.
+        for (const [p, next, state] of staged) {
+          const prev = this.states.get(p);
+          for (const v of Object.values(state)) if (typeof v !== 'number') keep(v);
+          if (prev) for (const [k, v] of Object.entries(prev)) if (typeof v !== 'number' && state[k] !== v) v.dispose();
+          this.states.set(p, state);
+          p.assign(next);
         }
       }),
     );
   }
 
-  /** Stores `value` under `key`, keeping it alive past the step and freeing the previous one. */
+  /** Checks options and gradients before a step; returns the parameters to update. */
+  private checkStep(op: string): [Tensor, Tensor, ParamGroup<O>][] {
+    const work: [Tensor, Tensor, ParamGroup<O>][] = [];
+    let i = 0;
+    this.paramGroups.forEach((group, k) => {
+      this.validateIn(op, k, group);
+      for (const p of group.params) {
+        const at = `parameter ${i++}`;
+        const g = p.grad;
+        if (!g) continue;
+        if (p.isDisposed) throw new DisposedError(op, `${at} (shape [${p.shape}]) was disposed, but it has a gradient`);
+        if (g.isDisposed) throw new DisposedError(op, `the gradient of ${at} (shape [${p.shape}]) was disposed`);
+        if (g.dtype !== 'float32') throw new DTypeError(op, `the gradient of ${at} must be float32, got ${g.dtype}`);
+        if (g.shape.join() !== p.shape.join() || g.rank !== p.rank) {
+          throw new ShapeError(op, `the gradient of ${at} must have the parameter's shape [${p.shape}], got [${g.shape}]`);
+        }
+        if (g.backend(op) !== p.backend(op)) {
+          throw new BackendError(op, `the gradient of ${at} lives on backend '${g.backendName}', the parameter on '${p.backendName}'`);
+        }
+        work.push([p, g, group]);
+      }
+    });
+    return work;
+  }
+
+  /** {@link Optimizer.validate}, with the error renamed after `op` and group `k`. */
+  private validateIn(op: string, k: number, options: O): void {
+    try {
+      this.validate(options);
+    } catch (e) {
+      if (!(e instanceof ProfundoError)) throw e;
+      const Type = e.constructor as new (op: string, message: string) => ProfundoError;
+      throw new Type(op, `group ${k}: ${e.message.slice(e.op.length + 2)}`);
+    }
+  }
+
+  /**
+   * Stores `value` under `key`, keeping it alive past the step and freeing the previous one.
+   * During {@link Optimizer.step} both happen when the step commits, so a step that fails
+   * leaves the state as it was.
+   */
   protected setState(state: ParamState, key: string, value: Tensor | number): void {
+    if (this.staging?.has(state)) {
+      // A view, so the state owns its reference even when `value` is the gradient itself; kept
+      // (and the previous value freed) by the commit, disposed by the step's tidy on failure.
+      state[key] = typeof value === 'number' ? value : value.detach();
+      return;
+    }
     const prev = state[key];
     if (typeof value !== 'number') {
       // A view, so the state owns its reference even when `value` is the gradient itself.
@@ -201,17 +294,38 @@ export abstract class Optimizer<O extends BaseOptions> {
   /**
    * Restores what {@link Optimizer.stateDict} returned, into an optimizer over parameters of
    * the same shapes in the same groups. The dict keeps its own tensors.
+   *
+   * Atomic: the whole dict is checked first — each group's options as the constructor checks
+   * them, and each state entry (a number, or a live float32 tensor of the parameter's shape on
+   * its backend; `step` a non-negative integer) — and nothing changes unless all of it passes.
+   *
+   * @example
+   * ```ts
+   * const saved = opt.stateDict();
+   * // ... later, or in a fresh optimizer over the same parameters:
+   * opt.loadStateDict(saved);
+   * ```
    */
   loadStateDict(dict: OptimizerStateDict<O>): void {
     const op = `${this.name}.loadStateDict`;
+    if (dict === null || typeof dict !== 'object' || !Array.isArray(dict.paramGroups) || dict.state === null || typeof dict.state !== 'object') {
+      throw new ValueError(op, 'needs { state, paramGroups } as stateDict() returns');
+    }
     if (dict.paramGroups.length !== this.paramGroups.length) {
       throw new ValueError(op, `expected ${this.paramGroups.length} parameter groups, got ${dict.paramGroups.length}`);
     }
-    dict.paramGroups.forEach((g, k) => {
+    // Each group's options as they will be once loaded, checked like the constructor's.
+    const options = dict.paramGroups.map((g, k) => {
       const n = this.paramGroups[k]!.params.length;
+      if (g === null || typeof g !== 'object') throw new ValueError(op, `group ${k} must be an object of options, got ${String(g)}`);
       if (g.params && g.params.length !== n) {
         throw new ValueError(op, `group ${k} has ${n} parameters, the state dict's has ${g.params.length}`);
       }
+      const { params: _params, ...rest } = g;
+      const loaded = structuredClone(rest) as unknown as O;
+      const { params: _own, ...current } = this.paramGroups[k]!;
+      this.validateIn(op, k, { ...current, ...loaded } as unknown as O);
+      return loaded;
     });
     const flat = this.paramGroups.flatMap((g) => g.params);
     for (const key of Object.keys(dict.state)) {
@@ -220,24 +334,34 @@ export abstract class Optimizer<O extends BaseOptions> {
         throw new ValueError(op, `state for parameter ${key}, but there are ${flat.length}`);
       }
       const p = flat[i]!;
-      for (const [name, v] of Object.entries(dict.state[i]!)) {
-        if (typeof v === 'number') continue;
-        if (v.isDisposed) throw new ValueError(op, `state '${name}' of parameter ${i} was disposed`);
-        if (v.shape.join() !== p.shape.join()) {
-          throw new ValueError(op, `state '${name}' of parameter ${i} has shape [${v.shape}], the parameter has [${p.shape}]`);
+      const entries = dict.state[i];
+      if (entries === null || typeof entries !== 'object') throw new ValueError(op, `the state of parameter ${i} must be an object, got ${String(entries)}`);
+      for (const [name, v] of Object.entries(entries)) {
+        const at = `state '${name}' of parameter ${i}`;
+        if (typeof v === 'number') {
+          if (name === 'step' && !(Number.isInteger(v) && v >= 0)) throw new ValueError(op, `${at} must be a non-negative integer, got ${v}`);
+          continue;
         }
-        if (v.backendName !== p.backendName) {
-          throw new ValueError(op, `state '${name}' of parameter ${i} lives on backend '${v.backendName}', the parameter on '${p.backendName}'`);
+        if (!isTensor(v)) throw new ValueError(op, `${at} must be a number or a Tensor, got ${v === null ? 'null' : typeof v}`);
+        if (name === 'step') throw new ValueError(op, `${at} must be a number (a count of steps), got a tensor`);
+        if (v.isDisposed) throw new DisposedError(op, `${at} was disposed`);
+        if (v.dtype !== p.dtype) throw new DTypeError(op, `${at} must be ${p.dtype}, got ${v.dtype}`);
+        if (v.shape.join() !== p.shape.join() || v.rank !== p.rank) {
+          throw new ValueError(op, `${at} has shape [${v.shape}], the parameter has [${p.shape}]`);
+        }
+        if (v.backend(op) !== p.backend(op)) {
+          throw new BackendError(op, `${at} lives on backend '${v.backendName}', the parameter on '${p.backendName}'`);
         }
       }
     }
+    // Everything checked: replace.
     for (const s of this.states.values()) for (const v of Object.values(s)) if (typeof v !== 'number') v.dispose();
     this.states.clear();
     flat.forEach((p, i) => {
       const s = dict.state[i];
       if (s) this.states.set(p, copyState(s));
     });
-    dict.paramGroups.forEach(({ params: _params, ...options }, k) => Object.assign(this.paramGroups[k]!, structuredClone(options)));
+    options.forEach((o, k) => Object.assign(this.paramGroups[k]!, o));
   }
 }
 
@@ -246,6 +370,10 @@ export function mergeOptions<O>(defaults: O, options: Partial<O>): O {
   const out = structuredClone(defaults);
   for (const [k, v] of Object.entries(options)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
+}
+
+function isTensor(v: unknown): v is Tensor {
+  return typeof v === 'object' && v !== null && 'shape' in v && typeof (v as Tensor).detach === 'function';
 }
 
 function copyState(s: ParamState): ParamState {
