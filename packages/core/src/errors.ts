@@ -75,7 +75,7 @@ export class OutOfMemoryError extends ProfundoError {
  * setCheckNumerics(true);
  * try { tensor([1, 0]).div(tensor([0, 0])); }
  * catch (e) { if (e instanceof NumericsError) console.log(e.message); }
- * // 'div: produced Infinity (at flat index 0) from finite inputs of shapes [2], [2] ...'
+ * // 'div: produced Infinity (at flat index 0 of its output [2]) from finite inputs of shapes [2], [2] ...'
  * ```
  */
 export class NumericsError extends ProfundoError {}

@@ -116,6 +116,20 @@ describe('a loss returned from tidy keeps its graph until backward', () => {
     expect(live()).toEqual(base);
   });
 
+  it('retainGraph keeps the graph for a second backward', () => {
+    const w = tensor(W, { requiresGrad: true });
+    const x = tensor(X);
+    const base = live();
+    const l = tidy(() => loss(w, x));
+    l.backward(undefined, { retainGraph: true });
+    l.backward();
+    expect(vals(w.grad)).toEqual(DW.map((g) => 2 * g));
+    expect(() => l.backward()).toThrow(DisposedError); // the second pass freed it
+    l.dispose();
+    w.grad!.dispose();
+    expect(live()).toEqual(base);
+  });
+
   it('keep() inside tidy keeps the graph of the kept tensor', () => {
     const w = tensor(W, { requiresGrad: true });
     const x = tensor(X);
