@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { DTypeError, ShapeError, ValueError, add, matmul, mul, nn, softmax, tensor, transpose, where, type Tensor } from '@profundo/core';
+import { DTypeError, DisposedError, ShapeError, ValueError, add, matmul, mul, nn, softmax, tensor, transpose, where, type Tensor } from '@profundo/core';
 
 /**
  * A causal ("square subsequent") mask: bool `[length, keyLength]`, true where key position
@@ -63,6 +63,13 @@ export function attention(
   options: Omit<AttentionOptions, 'mask'> & { masks?: readonly Tensor[] } = {},
 ): { output: Tensor; weights: Tensor } {
   const op = 'scaledDotProductAttention';
+  const masks = options.masks ?? [];
+  for (const [name, t] of [['q', q], ['k', k], ['v', v], ...masks.map((m) => ['mask', m] as const)] as const) {
+    if (t.isDisposed) throw new DisposedError(op, `${name} (shape [${t.shape}]) was already disposed`);
+  }
+  for (const [name, t] of [['q', q], ['k', k], ['v', v]] as const) {
+    if (t.dtype !== 'float32') throw new DTypeError(op, `${name} must be float32, got ${t.dtype}`);
+  }
   if (q.rank < 2 || k.rank < 2 || v.rank < 2) {
     throw new ShapeError(op, `q, k and v need rank >= 2, got [${q.shape}], [${k.shape}], [${v.shape}]`);
   }
@@ -70,8 +77,26 @@ export function attention(
   if (k.shape[k.rank - 1] !== d || k.shape[k.rank - 2] !== v.shape[v.rank - 2]) {
     throw new ShapeError(op, `expected q [..., L, d], k [..., S, d], v [..., S, dv], got [${q.shape}], [${k.shape}], [${v.shape}]`);
   }
+  // Every shape and dtype is checked before anything is computed, so a bad call leaves nothing behind.
+  const batch = (t: Tensor): readonly number[] => t.shape.slice(0, -2);
+  const scoreBatch = broadcast(batch(q), batch(k));
+  if (!scoreBatch || !broadcast(scoreBatch, batch(v))) {
+    throw new ShapeError(op, `the batch dims of q [${q.shape}], k [${k.shape}] and v [${v.shape}] do not broadcast together`);
+  }
+  let scoreShape: readonly number[] = [...scoreBatch, q.shape[q.rank - 2]!, k.shape[k.rank - 2]!];
+  for (const m of masks) {
+    if (m.dtype !== 'bool' && m.dtype !== 'float32') {
+      throw new DTypeError(op, `a mask must be bool (true = masked) or float32 (additive), got ${m.dtype}`);
+    }
+    const next = broadcast(scoreShape, m.shape);
+    if (!next) throw new ShapeError(op, `mask [${m.shape}] does not broadcast to the attention scores [${scoreShape}]`);
+    scoreShape = next;
+  }
+  if (!broadcast(scoreShape.slice(0, -2), batch(v))) {
+    throw new ShapeError(op, `the batch dims of the masked scores [${scoreShape}] and v [${v.shape}] do not broadcast together`);
+  }
   let scores = mul(matmul(q, transpose(k, -2, -1)), options.scale ?? 1 / Math.sqrt(d));
-  for (const m of options.masks ?? []) scores = applyMask(op, scores, m);
+  for (const m of masks) scores = applyMask(op, scores, m);
   const weights = softmax(scores, -1);
   const dropped = nn.dropout(weights, options.dropout ?? 0, options.training ?? true);
   return { output: matmul(dropped, v), weights };
@@ -82,4 +107,17 @@ export function applyMask(op: string, scores: Tensor, mask: Tensor): Tensor {
   if (mask.dtype === 'bool') return where(mask, -Infinity, scores);
   if (mask.dtype === 'float32') return add(scores, mask);
   throw new DTypeError(op, `a mask must be bool (true = masked) or float32 (additive), got ${mask.dtype}`);
+}
+
+/** NumPy broadcasting of two shapes, or null when they do not broadcast. */
+function broadcast(a: readonly number[], b: readonly number[]): number[] | null {
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1;
+    const y = b[b.length - n + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) return null;
+    out.push(x === 1 ? y : x);
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { DTypeError, ValueError, arange, eq, indexSelect, nn, noGrad, reshape, unsqueeze, where, zeros, type Tensor } from '@profundo/core';
+import { DTypeError, DisposedError, ValueError, arange, eq, indexSelect, nn, noGrad, reshape, unsqueeze, where, zeros, type Tensor } from '@profundo/core';
 
 /** Options of {@link Embedding}; as PyTorch's `nn.Embedding`. */
 export interface EmbeddingOptions {
@@ -68,10 +68,22 @@ export class Embedding extends nn.Module {
 
   /** Looks up int32 `indices` of any shape; returns `[...indices.shape, embeddingDim]`. */
   forward(indices: Tensor): Tensor {
+    if (indices.isDisposed) throw new DisposedError('Embedding', `indices (shape [${indices.shape}]) were already disposed`);
     if (indices.dtype !== 'int32') {
       throw new DTypeError('Embedding', `indices must be int32, got ${indices.dtype}`);
     }
-    const rows = indexSelect(this.weight, 0, reshape(indices, [indices.size]));
+    const flat = reshape(indices, [indices.size]);
+    let rows: Tensor;
+    try {
+      rows = indexSelect(this.weight, 0, flat);
+    } catch (e) {
+      flat.dispose();
+      // An index out of the table is the caller's mistake: say so under this layer's name.
+      if (e instanceof ValueError && e.op === 'indexSelect') {
+        throw new ValueError('Embedding', `${e.message.slice(e.op.length + 2)} (numEmbeddings ${this.numEmbeddings})`);
+      }
+      throw e;
+    }
     let out = reshape(rows, [...indices.shape, this.embeddingDim]);
     if (this.paddingIdx !== null) {
       // Padding positions keep the row's value but pass no gradient.

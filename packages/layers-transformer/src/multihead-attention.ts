@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ShapeError, ValueError, add, matmul, mean, narrow, nn, permute, reshape, transpose, zeros, type Tensor } from '@profundo/core';
+import { DTypeError, DisposedError, ShapeError, ValueError, add, matmul, mean, narrow, nn, permute, reshape, transpose, zeros, type Tensor } from '@profundo/core';
 import { attention } from './attention.js';
 
 /** Options of {@link MultiheadAttention}; defaults as in PyTorch's `nn.MultiheadAttention`. */
@@ -128,17 +128,9 @@ export class MultiheadAttention extends nn.Module {
   }
 
   private run(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions): { output: Tensor; weights: Tensor } {
-    const op = 'MultiheadAttention';
     const E = this.embedDim;
     const H = this.numHeads;
-    if (query.rank !== 3 || key.rank !== 3 || value.rank !== 3 || query.shape[2] !== E || key.shape[2] !== E || value.shape[2] !== E) {
-      throw new ShapeError(op, `expected query [N, L, ${E}], key [N, S, ${E}], value [N, S, ${E}], got [${query.shape}], [${key.shape}], [${value.shape}]`);
-    }
-    const [N, L] = query.shape as [number, number, number];
-    const S = key.shape[1]!;
-    if (key.shape[0] !== N || value.shape[0] !== N || value.shape[1] !== S) {
-      throw new ShapeError(op, `batch and key lengths disagree: query [${query.shape}], key [${key.shape}], value [${value.shape}]`);
-    }
+    const { N, L, S } = checkAttentionInputs(this, query, key, value, options);
     const project = (x: Tensor, i: number, len: number): Tensor => {
       let y = matmul(x, transpose(narrow(this.in_proj_weight, 0, i * E, E), 0, 1));
       if (this.in_proj_bias) y = add(y, narrow(this.in_proj_bias, 0, i * E, E));
@@ -148,20 +140,58 @@ export class MultiheadAttention extends nn.Module {
     const k = project(key, 1, S);
     const v = project(value, 2, S);
 
-    let mask: Tensor | undefined;
     const { attnMask, keyPaddingMask } = options;
-    if (attnMask) {
-      if (attnMask.rank === 2 && attnMask.shape[0] === L && attnMask.shape[1] === S) mask = attnMask;
-      else if (attnMask.rank === 3 && attnMask.shape.join() === [N * H, L, S].join()) mask = reshape(attnMask, [N, H, L, S]);
-      else throw new ShapeError(op, `attnMask must be [${L}, ${S}] or [${N * H}, ${L}, ${S}], got [${attnMask.shape}]`);
-    }
-    if (keyPaddingMask && keyPaddingMask.shape.join() !== [N, S].join()) {
-      throw new ShapeError(op, `keyPaddingMask must be [${N}, ${S}], got [${keyPaddingMask.shape}]`);
-    }
+    const mask = attnMask && attnMask.rank === 3 ? reshape(attnMask, [N, H, L, S]) : attnMask;
     // Both masks apply (bool: either one masks; float: they add), as in PyTorch.
     const masks = [mask, keyPaddingMask && reshape(keyPaddingMask, [N, 1, 1, S])].filter((m): m is Tensor => m !== undefined);
     const { output, weights } = attention(q, k, v, { masks, dropout: this.dropout, training: this.training });
     const merged = reshape(permute(output, [0, 2, 1, 3]), [N, L, E]);
     return { output: this.out_proj.forward(merged), weights };
   }
+}
+
+/**
+ * @internal Checks the inputs and masks of `mha` by liveness, shape and dtype before anything
+ * is computed, so that a rejected call leaves nothing behind; layers that run several
+ * attentions check them all first. Returns the batch size and the query and key lengths.
+ */
+export function checkAttentionInputs(
+  mha: MultiheadAttention,
+  query: Tensor,
+  key: Tensor,
+  value: Tensor,
+  masks: MultiheadAttentionForwardOptions,
+): { N: number; L: number; S: number } {
+  const op = 'MultiheadAttention';
+  const E = mha.embedDim;
+  const H = mha.numHeads;
+  const { attnMask, keyPaddingMask } = masks;
+  const named: [string, Tensor | undefined][] = [['query', query], ['key', key], ['value', value], ['attnMask', attnMask], ['keyPaddingMask', keyPaddingMask]];
+  for (const [name, t] of named) {
+    if (t?.isDisposed) throw new DisposedError(op, `${name} (shape [${t.shape}]) was already disposed`);
+  }
+  if (query.rank !== 3 || key.rank !== 3 || value.rank !== 3 || query.shape[2] !== E || key.shape[2] !== E || value.shape[2] !== E) {
+    throw new ShapeError(op, `expected query [N, L, ${E}], key [N, S, ${E}], value [N, S, ${E}], got [${query.shape}], [${key.shape}], [${value.shape}]`);
+  }
+  for (const [name, t] of named.slice(0, 3)) {
+    if (t!.dtype !== 'float32') throw new DTypeError(op, `${name} must be float32, got ${t!.dtype}`);
+  }
+  const [N, L] = query.shape as [number, number, number];
+  const S = key.shape[1]!;
+  if (key.shape[0] !== N || value.shape[0] !== N || value.shape[1] !== S) {
+    throw new ShapeError(op, `batch and key lengths disagree: query [${query.shape}], key [${key.shape}], value [${value.shape}]`);
+  }
+  if (attnMask) {
+    const ok = (attnMask.rank === 2 && attnMask.shape[0] === L && attnMask.shape[1] === S) || (attnMask.rank === 3 && attnMask.shape.join() === [N * H, L, S].join());
+    if (!ok) throw new ShapeError(op, `attnMask must be [${L}, ${S}] or [${N * H}, ${L}, ${S}], got [${attnMask.shape}]`);
+  }
+  if (keyPaddingMask && keyPaddingMask.shape.join() !== [N, S].join()) {
+    throw new ShapeError(op, `keyPaddingMask must be [${N}, ${S}], got [${keyPaddingMask.shape}]`);
+  }
+  for (const [name, m] of [['attnMask', attnMask], ['keyPaddingMask', keyPaddingMask]] as const) {
+    if (m && m.dtype !== 'bool' && m.dtype !== 'float32') {
+      throw new DTypeError(op, `${name} must be bool (true = masked) or float32 (additive), got ${m.dtype}`);
+    }
+  }
+  return { N, L, S };
 }

@@ -5,7 +5,7 @@
  */
 import { add, nn, type Tensor } from '@profundo/core';
 import { LayerNorm } from './layer-norm.js';
-import { MultiheadAttention } from './multihead-attention.js';
+import { MultiheadAttention, checkAttentionInputs } from './multihead-attention.js';
 import { feedForward, layerSettings, type TransformerLayerOptions } from './transformer-encoder-layer.js';
 
 /**
@@ -98,6 +98,7 @@ export class TransformerDecoderLayer extends nn.Module {
    * @param memoryKeyPaddingMask `[N, S]` bool, true at padding positions of the memory (the source).
    */
   forward(tgt: Tensor, memory: Tensor, tgtMask?: Tensor, memoryMask?: Tensor, tgtKeyPaddingMask?: Tensor, memoryKeyPaddingMask?: Tensor): Tensor {
+    checkDecoderInputs(this, tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
     const sa = (x: Tensor): Tensor => this.dropout1.forward(this.self_attn.forward(x, x, x, tgtMask, tgtKeyPaddingMask));
     const ma = (x: Tensor): Tensor =>
       this.dropout2.forward(this.multihead_attn.forward(x, memory, memory, memoryMask, memoryKeyPaddingMask));
@@ -114,4 +115,21 @@ export class TransformerDecoderLayer extends nn.Module {
     }
     return x;
   }
+}
+
+/**
+ * @internal Checks both attentions' inputs and masks of a decoder layer (the memory
+ * attention's queries have `tgt`'s shape) before anything is computed.
+ */
+export function checkDecoderInputs(
+  layer: TransformerDecoderLayer,
+  tgt: Tensor,
+  memory: Tensor,
+  tgtMask?: Tensor,
+  memoryMask?: Tensor,
+  tgtKeyPaddingMask?: Tensor,
+  memoryKeyPaddingMask?: Tensor,
+): void {
+  checkAttentionInputs(layer.self_attn, tgt, tgt, tgt, { attnMask: tgtMask, keyPaddingMask: tgtKeyPaddingMask });
+  checkAttentionInputs(layer.multihead_attn, tgt, memory, memory, { attnMask: memoryMask, keyPaddingMask: memoryKeyPaddingMask });
 }

@@ -5,7 +5,7 @@
  */
 import { ValueError, add, gelu, nn, relu, type Tensor } from '@profundo/core';
 import { LayerNorm } from './layer-norm.js';
-import { MultiheadAttention } from './multihead-attention.js';
+import { MultiheadAttention, checkAttentionInputs } from './multihead-attention.js';
 
 /** Options shared by the encoder and decoder layers; defaults as in PyTorch. */
 export interface TransformerLayerOptions {
@@ -39,6 +39,12 @@ export function layerSettings(op: string, dModel: number, nhead: number, options
   if (!Number.isInteger(dModel) || dModel <= 0 || !Number.isInteger(nhead) || nhead <= 0) {
     throw new ValueError(op, `dModel and nhead must be positive integers, got ${dModel} and ${nhead}`);
   }
+  // Checked here, before any layer is built, so a bad option leaves no parameters behind.
+  if (dModel % nhead !== 0) throw new ValueError(op, `dModel (${dModel}) must be a multiple of nhead (${nhead})`);
+  if (!Number.isInteger(s.dimFeedforward) || s.dimFeedforward <= 0) {
+    throw new ValueError(op, `dimFeedforward must be a positive integer, got ${s.dimFeedforward}`);
+  }
+  if (!(s.dropout >= 0 && s.dropout <= 1)) throw new ValueError(op, `dropout must be in [0, 1], got ${s.dropout}`);
   return s;
 }
 
@@ -123,6 +129,7 @@ export class TransformerEncoderLayer extends nn.Module {
    * @param srcKeyPaddingMask `[N, S]` bool, true at padding positions of `src`.
    */
   forward(src: Tensor, srcMask?: Tensor, srcKeyPaddingMask?: Tensor): Tensor {
+    checkAttentionInputs(this.self_attn, src, src, src, { attnMask: srcMask, keyPaddingMask: srcKeyPaddingMask });
     const sa = (x: Tensor): Tensor => this.dropout1.forward(this.self_attn.forward(x, x, x, srcMask, srcKeyPaddingMask));
     const ff = (x: Tensor): Tensor => this.dropout2.forward(feedForward(x, this.linear1, this.linear2, this.dropout, this.activation));
     let x = src;

@@ -5,8 +5,8 @@
  */
 import { ValueError, nn, type Tensor } from '@profundo/core';
 import { LayerNorm } from './layer-norm.js';
-import { TransformerDecoderLayer } from './transformer-decoder-layer.js';
-import { TransformerEncoderLayer, type TransformerLayerOptions } from './transformer-encoder-layer.js';
+import { TransformerDecoderLayer, checkDecoderInputs } from './transformer-decoder-layer.js';
+import { TransformerEncoderLayer, layerSettings, type TransformerLayerOptions } from './transformer-encoder-layer.js';
 
 /** Options of the {@link TransformerEncoder} and {@link TransformerDecoder} stacks. */
 export interface TransformerStackOptions {
@@ -159,6 +159,11 @@ export class Transformer extends nn.Module {
   constructor(options: TransformerOptions = {}) {
     super();
     const { dModel = 512, nhead = 8, numEncoderLayers = 6, numDecoderLayers = 6, ...layer } = options;
+    // Every option is checked before the first parameter is made.
+    layerSettings('Transformer', dModel, nhead, layer);
+    for (const [name, n] of [['numEncoderLayers', numEncoderLayers], ['numDecoderLayers', numDecoderLayers]] as const) {
+      if (!Number.isInteger(n) || n < 1) throw new ValueError('Transformer', `${name} must be a positive integer, got ${n}`);
+    }
     this.dModel = dModel;
     this.nhead = nhead;
     const norm = (): LayerNorm => new LayerNorm(dModel, { eps: layer.layerNormEps, bias: layer.bias });
@@ -183,6 +188,8 @@ export class Transformer extends nn.Module {
     memoryKeyPaddingMask?: Tensor,
   ): Tensor {
     const masks = { srcMask, tgtMask, memoryMask, srcKeyPaddingMask, tgtKeyPaddingMask, memoryKeyPaddingMask };
+    // The decoder's inputs are checked before the encoder runs (the memory has src's shape).
+    checkDecoderInputs(this.decoder.layers[0]!, tgt, src, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
     return this.decode(tgt, this.encode(src, masks), masks);
   }
 
