@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ValueError } from '../errors.js';
+import { DTypeError, ValueError } from '../errors.js';
 import { randLike } from '../ops/creation.js';
 import { cast } from '../ops/cast.js';
 import { lt, mul } from '../ops/elementwise.js';
@@ -21,7 +21,13 @@ import { Module } from './module.js';
  * ```
  */
 export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generator): Tensor {
-  if (!(p >= 0 && p <= 1)) throw new ValueError('dropout', `p must be in [0, 1], got ${p}`);
+  return dropoutAs('dropout', x, p, training, generator);
+}
+
+function dropoutAs(op: string, x: Tensor, p: number, training: boolean, generator?: Generator): Tensor {
+  if (!(p >= 0 && p <= 1)) throw new ValueError(op, `p must be in [0, 1], got ${p}`);
+  // Checked in evaluation too, where dropout is the identity, so a model fails the same way in both modes.
+  if (x.dtype !== 'float32') throw new DTypeError(op, `input must be float32, got ${x.dtype} [${x.shape}]`);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
   const keepMask = cast(lt(randLike(x, { generator }), 1 - p), 'float32');
@@ -43,8 +49,8 @@ export class Dropout extends Module {
     if (!(p >= 0 && p <= 1)) throw new ValueError('Dropout', `p must be in [0, 1], got ${p}`);
   }
 
-  /** Applies dropout when training. */
+  /** Applies dropout when training (to float32 input). */
   forward(x: Tensor): Tensor {
-    return dropout(x, this.p, this.training);
+    return dropoutAs('Dropout', x, this.p, this.training);
   }
 }

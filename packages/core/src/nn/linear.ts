@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ShapeError, ValueError } from '../errors.js';
+import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { tidy } from '../memory.js';
 import { zeros } from '../ops/creation.js';
 import { matmul3 } from '../ops/matmul.js';
@@ -46,8 +46,11 @@ export class Linear extends Module {
     this.bias = options.bias === false ? null : tidy(() => new Parameter(uniform(zeros([outFeatures]), -bound, bound)));
   }
 
-  /** Applies the layer to `x` of shape `[..., inFeatures]`. */
+  /** Applies the layer to `x` of shape `[..., inFeatures]` (float32). */
   forward(x: Tensor): Tensor {
+    if (x.dtype !== 'float32') {
+      throw new DTypeError('Linear', `input must be float32, got ${x.dtype} [${x.shape}]; cast it first (x.float())`);
+    }
     if (x.rank === 0 || x.shape[x.rank - 1] !== this.inFeatures) {
       throw new ShapeError('Linear', `expected input [..., ${this.inFeatures}], got [${x.shape}]`);
     }

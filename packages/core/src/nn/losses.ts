@@ -74,6 +74,19 @@ function checkClassification(op: string, input: Tensor, target: Tensor): void {
   checkIndexValues(op, target, input.shape[1]!, 1);
 }
 
+/** Values outside [0, 1] (or NaN) fail, where the backend can read them synchronously. */
+function checkProbabilities(op: string, input: Tensor): void {
+  const be = input.backend(op);
+  if (!be.readSync || input.size === 0) return;
+  const values = be.readSync(input.info(op));
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!(v >= 0 && v <= 1)) {
+      throw new ValueError(op, `input must hold probabilities in [0, 1], got ${v} at position ${i}; apply sigmoid to scores first`);
+    }
+  }
+}
+
 function checkSame(op: string, input: Tensor, target: Tensor): void {
   live(op, input, target);
   if (!shapesEqual(input.shape, target.shape)) {
@@ -104,6 +117,11 @@ export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Re
  * `-(t·log p + (1 - t)·log(1 - p))`, with each log clamped at -100 as in PyTorch. The
  * gradient is PyTorch's `(p - t) / max(p(1 - p), 1e-12)`, finite even at p = 0 or 1.
  *
+ * An input value outside [0, 1] (or NaN) is a ValueError naming it and its position, as in
+ * PyTorch, on backends that read synchronously (CPU, WebGL; the check costs one read-back of
+ * `input`). An async-only backend (WebGPU) cannot read values inside a synchronous call, so
+ * there the values are not checked and such an input gives NaN.
+ *
  * @example
  * ```ts
  * binaryCrossEntropy(sigmoid(logits), targets);
@@ -112,6 +130,7 @@ export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Re
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   checkSame('binaryCrossEntropy', input, target);
   const reduction = checkReduction('binaryCrossEntropy', options);
+  checkProbabilities('binaryCrossEntropy', input);
   // One op for checkNumerics: log(0) = -Infinity inside is clamped on purpose.
   const loss = noGrad(() =>
     asOneOp('binaryCrossEntropy', [input, target], () => {
