@@ -4,6 +4,7 @@
  * @module
  */
 import { adaptiveAvgPool2d, nn, type Tensor } from '@profundo/core';
+import { expectFloat } from './check.js';
 
 /**
  * Average pooling to a fixed output size whatever the input size, as PyTorch's
@@ -23,8 +24,9 @@ export class AdaptiveAvgPool2d extends nn.Module {
     super();
   }
 
-  /** Pools `x` `[N, C, H, W]` to `[N, C, OH, OW]`. */
+  /** Pools `x` `[N, C, H, W]` (float32) to `[N, C, OH, OW]`. */
   forward(x: Tensor): Tensor {
+    expectFloat('AdaptiveAvgPool2d', x);
     return adaptiveAvgPool2d(x, this.outputSize);
   }
 }

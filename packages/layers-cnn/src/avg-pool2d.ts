@@ -4,6 +4,7 @@
  * @module
  */
 import { avgPool2d, nn, type Tensor } from '@profundo/core';
+import { expectFloat } from './check.js';
 
 /** Options of {@link AvgPool2d}; defaults as in PyTorch's `nn.AvgPool2d`. */
 export interface AvgPool2dLayerOptions {
@@ -44,8 +45,9 @@ export class AvgPool2d extends nn.Module {
     this.countIncludePad = options.countIncludePad ?? true;
   }
 
-  /** Pools `x`. */
+  /** Pools `x` (float32). */
   forward(x: Tensor): Tensor {
+    expectFloat('AvgPool2d', x);
     return avgPool2d(x, {
       kernelSize: this.kernelSize,
       stride: this.stride,

@@ -16,6 +16,7 @@ import {
   zeros,
   type Tensor,
 } from '@profundo/core';
+import { expectFloat } from './check.js';
 
 /** Options of {@link BatchNorm2d}; defaults as in PyTorch's `nn.BatchNorm2d`. */
 export interface BatchNorm2dOptions {
@@ -90,8 +91,9 @@ export class BatchNorm2d extends nn.Module {
     if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) {
       throw new ValueError('BatchNorm2d', `momentum must be in [0, 1] or null, got ${this.momentum}`);
     }
-    this.weight = this.affine ? new nn.Parameter(ones([numFeatures])) : null;
-    this.bias = this.affine ? new nn.Parameter(zeros([numFeatures])) : null;
+    // tidy frees the initial tensors, so the parameters hold the only references to their storage.
+    this.weight = this.affine ? tidy(() => new nn.Parameter(ones([numFeatures]))) : null;
+    this.bias = this.affine ? tidy(() => new nn.Parameter(zeros([numFeatures]))) : null;
     if (this.trackRunningStats) {
       this.registerBuffer('runningMean', zeros([numFeatures]), 'running_mean');
       this.registerBuffer('runningVar', ones([numFeatures]), 'running_var');
@@ -103,18 +105,23 @@ export class BatchNorm2d extends nn.Module {
     }
   }
 
-  /** Normalizes `x` `[N, numFeatures, H, W]`. */
+  /**
+   * Normalizes `x` `[N, numFeatures, H, W]` (float32). A batch that fails leaves the running
+   * statistics and the batch counter as they were.
+   */
   forward(x: Tensor): Tensor {
+    expectFloat('BatchNorm2d', x);
     if (x.rank !== 4 || x.shape[1] !== this.numFeatures) {
       throw new ShapeError('BatchNorm2d', `expected input [N, ${this.numFeatures}, H, W], got [${x.shape}]`);
     }
-    let momentum = this.momentum ?? 0;
-    if (this.training && this.numBatchesTracked) {
-      const count = this.numBatchesTracked;
-      noGrad(() => tidy(() => void count.assign(add(count, 1))));
-      if (this.momentum === null) momentum = 1 / count.item();
+    if ((this.training || !this.trackRunningStats) && x.size / this.numFeatures <= 1) {
+      throw new ValueError('BatchNorm2d', `needs more than one value per channel in training, got input [${x.shape}]`);
     }
-    return batchNorm(x, {
+    let momentum = this.momentum ?? 0;
+    // Counted once the batch succeeded; momentum null averages over every batch, this one included.
+    const count = this.training ? this.numBatchesTracked : null;
+    if (count && this.momentum === null) momentum = 1 / (count.item() + 1);
+    const y = batchNorm(x, {
       runningMean: this.runningMean,
       runningVar: this.runningVar,
       weight: this.weight,
@@ -123,5 +130,7 @@ export class BatchNorm2d extends nn.Module {
       momentum,
       eps: this.eps,
     });
+    if (count) noGrad(() => tidy(() => void count.assign(add(count, 1))));
+    return y;
   }
 }

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { ValueError, conv2d, nn, zeros, type Conv2dPadding, type Tensor } from '@profundo/core';
+import { ValueError, conv2d, nn, tidy, zeros, type Conv2dPadding, type Tensor } from '@profundo/core';
+import { expectFloat } from './check.js';
 
 /** Options of {@link Conv2d}; defaults as in PyTorch's `nn.Conv2d`. */
 export interface Conv2dLayerOptions {
@@ -92,13 +93,15 @@ export class Conv2d extends nn.Module {
     }
     const [kH, kW] = this.kernelSize;
     const perGroup = inChannels / this.groups;
-    this.weight = new nn.Parameter(nn.init.kaimingUniform(zeros([outChannels, perGroup, kH, kW]), { a: Math.sqrt(5) }));
+    // tidy frees the initial tensors, so the parameters hold the only references to their storage.
+    this.weight = tidy(() => new nn.Parameter(nn.init.kaimingUniform(zeros([outChannels, perGroup, kH, kW]), { a: Math.sqrt(5) })));
     const bound = 1 / Math.sqrt(perGroup * kH * kW);
-    this.bias = options.bias === false ? null : new nn.Parameter(nn.init.uniform(zeros([outChannels]), -bound, bound));
+    this.bias = options.bias === false ? null : tidy(() => new nn.Parameter(nn.init.uniform(zeros([outChannels]), -bound, bound)));
   }
 
-  /** Convolves `x` `[N, inChannels, H, W]` into `[N, outChannels, OH, OW]`. */
+  /** Convolves `x` `[N, inChannels, H, W]` (float32) into `[N, outChannels, OH, OW]`. */
   forward(x: Tensor): Tensor {
+    expectFloat('Conv2d', x);
     return conv2d(x, this.weight, this.bias, {
       stride: this.stride,
       padding: this.padding,

@@ -4,6 +4,7 @@
  * @module
  */
 import { maxPool2d, nn, type Tensor } from '@profundo/core';
+import { expectFloat } from './check.js';
 
 /** Options of {@link MaxPool2d}; defaults as in PyTorch's `nn.MaxPool2d`. */
 export interface MaxPool2dLayerOptions {
@@ -40,8 +41,9 @@ export class MaxPool2d extends nn.Module {
     this.padding = options.padding ?? 0;
   }
 
-  /** Pools `x`. */
+  /** Pools `x` (float32). */
   forward(x: Tensor): Tensor {
+    expectFloat('MaxPool2d', x);
     return maxPool2d(x, { kernelSize: this.kernelSize, stride: this.stride, padding: this.padding });
   }
 }
