@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { DTypeError, DisposedError, ValueError, arange, eq, indexSelect, nn, noGrad, reshape, unsqueeze, where, zeros, type Tensor } from '@profundo/core';
+import { DTypeError, DisposedError, ValueError, arange, eq, indexSelect, nn, noGrad, reshape, tidy, unsqueeze, where, zeros, type Tensor } from '@profundo/core';
 
 /** Options of {@link Embedding}; as PyTorch's `nn.Embedding`. */
 export interface EmbeddingOptions {
@@ -56,14 +56,17 @@ export class Embedding extends nn.Module {
       pad = p < 0 ? p + numEmbeddings : p;
     }
     this.paddingIdx = pad;
-    this.weight = new nn.Parameter(nn.init.normal(zeros([numEmbeddings, embeddingDim])));
-    if (pad !== null) {
-      const w = this.weight;
-      noGrad(() => {
-        const row = eq(reshape(arange(0, numEmbeddings, 1, { dtype: 'int32' }), [numEmbeddings, 1]), pad);
-        w.assign(where(row, 0, w));
-      });
-    }
+    // tidy frees the initial tensors, so the parameter holds the only reference to its storage.
+    this.weight = tidy(() => {
+      const w = new nn.Parameter(nn.init.normal(zeros([numEmbeddings, embeddingDim])));
+      if (pad !== null) {
+        noGrad(() => {
+          const row = eq(reshape(arange(0, numEmbeddings, 1, { dtype: 'int32' }), [numEmbeddings, 1]), pad);
+          w.assign(where(row, 0, w));
+        });
+      }
+      return w;
+    });
   }
 
   /** Looks up int32 `indices` of any shape; returns `[...indices.shape, embeddingDim]`. */

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { ShapeError, add, div, mean, mul, nn, ones, sqrt, sub, zeros, type Tensor } from '@profundo/core';
+import { ShapeError, add, div, mean, mul, nn, ones, sqrt, sub, tidy, zeros, type Tensor } from '@profundo/core';
+import { expectFloat } from './check.js';
 
 /** Options of {@link LayerNorm}; defaults as in PyTorch's `nn.LayerNorm`. */
 export interface LayerNormOptions {
@@ -46,12 +47,14 @@ export class LayerNorm extends nn.Module {
     }
     this.eps = options.eps ?? 1e-5;
     const affine = options.elementwiseAffine ?? true;
-    this.weight = affine ? new nn.Parameter(ones(this.normalizedShape)) : null;
-    this.bias = affine && options.bias !== false ? new nn.Parameter(zeros(this.normalizedShape)) : null;
+    // tidy frees the initial tensors, so the parameters hold the only references to their storage.
+    this.weight = affine ? tidy(() => new nn.Parameter(ones(this.normalizedShape))) : null;
+    this.bias = affine && options.bias !== false ? tidy(() => new nn.Parameter(zeros(this.normalizedShape))) : null;
   }
 
-  /** Normalizes `x` of shape `[..., ...normalizedShape]`. */
+  /** Normalizes `x` of shape `[..., ...normalizedShape]` (float32). */
   forward(x: Tensor): Tensor {
+    expectFloat('LayerNorm', x);
     const k = this.normalizedShape.length;
     if (x.rank < k || x.shape.slice(x.rank - k).join() !== this.normalizedShape.join()) {
       throw new ShapeError('LayerNorm', `expected input [..., ${this.normalizedShape}], got [${x.shape}]`);

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { DTypeError, DisposedError, ShapeError, ValueError, add, matmul, mean, narrow, nn, permute, reshape, transpose, zeros, type Tensor } from '@profundo/core';
+import { DTypeError, DisposedError, ShapeError, ValueError, add, matmul, mean, narrow, nn, permute, reshape, tidy, transpose, zeros, type Tensor } from '@profundo/core';
 import { attention } from './attention.js';
 
 /** Options of {@link MultiheadAttention}; defaults as in PyTorch's `nn.MultiheadAttention`. */
@@ -81,10 +81,12 @@ export class MultiheadAttention extends nn.Module {
     this.dropout = options.dropout ?? 0;
     if (!(this.dropout >= 0 && this.dropout <= 1)) throw new ValueError('MultiheadAttention', `dropout must be in [0, 1], got ${this.dropout}`);
     const bias = options.bias ?? true;
-    this.in_proj_weight = new nn.Parameter(nn.init.xavierUniform(zeros([3 * embedDim, embedDim])));
-    this.in_proj_bias = bias ? new nn.Parameter(zeros([3 * embedDim])) : null;
+    // tidy frees the initial tensors, so the parameters hold the only references to their storage.
+    this.in_proj_weight = tidy(() => new nn.Parameter(nn.init.xavierUniform(zeros([3 * embedDim, embedDim]))));
+    this.in_proj_bias = bias ? tidy(() => new nn.Parameter(zeros([3 * embedDim]))) : null;
     this.out_proj = new nn.Linear(embedDim, embedDim, { bias });
-    if (this.out_proj.bias) nn.init.constant(this.out_proj.bias, 0);
+    const outBias = this.out_proj.bias;
+    if (outBias) tidy(() => void nn.init.constant(outBias, 0));
   }
 
   /** Alias of `in_proj_weight`. */

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { ShapeError, ValueError, add, keep, narrow, nn, tensor, zeros, type Tensor } from '@profundo/core';
+import { ShapeError, ValueError, add, keep, narrow, nn, tensor, tidy, zeros, type Tensor } from '@profundo/core';
+import { expectFloat } from './check.js';
 
 /**
  * The fixed sinusoidal position table of Vaswani et al. (2017), shape `[length, dim]`:
@@ -99,7 +100,8 @@ export class LearnedPositionalEmbedding extends nn.Module {
     readonly dModel: number,
   ) {
     super();
-    this.weight = new nn.Parameter(nn.init.normal(zeros([maxLen, dModel])));
+    // tidy frees the initial tensor, so the parameter holds the only reference to its storage.
+    this.weight = tidy(() => new nn.Parameter(nn.init.normal(zeros([maxLen, dModel]))));
   }
 
   /** Returns `x + weight[:L]`. */
@@ -109,6 +111,7 @@ export class LearnedPositionalEmbedding extends nn.Module {
 }
 
 function positions(op: string, table: Tensor, x: Tensor, maxLen: number, dModel: number): Tensor {
+  expectFloat(op, x);
   if ((x.rank !== 2 && x.rank !== 3) || x.shape[x.rank - 1] !== dModel) {
     throw new ShapeError(op, `expected input [N, L, ${dModel}] or [L, ${dModel}], got [${x.shape}]`);
   }
