@@ -25,8 +25,11 @@ import {
   Adagrad,
   Adam,
   AdamW,
+  LambdaLR,
+  ReduceLROnPlateau,
   RMSprop,
   SGD,
+  StepLR,
   type BaseOptions,
   type Optimizer,
   type OptimizerStateDict,
@@ -218,5 +221,70 @@ describe.each(makers)('%s.loadStateDict', (name, make) => {
     expect(e).toBeInstanceOf(ValueError);
     expect(e.message).toMatch(new RegExp(key));
     expectUnchanged(opt, params, before);
+  });
+});
+
+describe('scheduler loadStateDict', () => {
+  /** The scheduler's state and the groups' lr. */
+  const look = (sched: { stateDict(): unknown; optimizer: { paramGroups: { lr: number }[] } }) =>
+    JSON.stringify([sched.stateDict(), sched.optimizer.paramGroups.map((g) => g.lr)]);
+
+  const bad: [string, Record<string, unknown>, RegExp][] = [
+    ['a negative lastEpoch', { lastEpoch: -1, baseLrs: [0.1] }, /lastEpoch.*-1/],
+    ['a fractional lastEpoch', { lastEpoch: 2.5, baseLrs: [0.1] }, /lastEpoch.*2\.5/],
+    ['a negative base lr', { lastEpoch: 3, baseLrs: [-1] }, /baseLrs\[0\].*-1/],
+    ['a NaN base lr', { lastEpoch: 3, baseLrs: [Number.NaN] }, /baseLrs\[0\].*NaN/],
+  ];
+  it.each(bad)('StepLR with %s changes nothing', (_what, state, message) => {
+    const opt = new SGD([param([1])], { lr: 0.1 });
+    const sched = new StepLR(opt, { stepSize: 2, gamma: 0.5 });
+    sched.step();
+    const before = look(sched);
+    const e = failure(() => sched.loadStateDict(state as never));
+    expect(e).toBeInstanceOf(ValueError);
+    expect(e.message).toMatch(/^StepLR\.loadStateDict: /);
+    expect(e.message).toMatch(message);
+    expect(look(sched)).toBe(before);
+  });
+
+  it('LambdaLR whose lambda fails at the loaded epoch changes nothing', () => {
+    const opt = new SGD([param([1])], { lr: 0.1 });
+    const sched = new LambdaLR(opt, (epoch) => {
+      if (epoch > 3) throw new Error('no schedule past epoch 3');
+      return 1 / (epoch + 1);
+    });
+    sched.step();
+    const before = look(sched);
+    expect(() => sched.loadStateDict({ lastEpoch: 5, baseLrs: [0.2] })).toThrow('no schedule past epoch 3');
+    expect(look(sched)).toBe(before);
+  });
+
+  it('LambdaLR whose lambda gives a negative factor at the loaded epoch changes nothing', () => {
+    const opt = new SGD([param([1])], { lr: 0.1 });
+    const sched = new LambdaLR(opt, (epoch) => 1 - epoch);
+    const before = look(sched);
+    const e = failure(() => sched.loadStateDict({ lastEpoch: 5, baseLrs: [0.2] }));
+    expect(e).toBeInstanceOf(ValueError);
+    expect(e.message).toMatch(/LambdaLR\.loadStateDict: .*group 0.*-0\.8/);
+    expect(look(sched)).toBe(before);
+  });
+
+  const plateau: [string, Record<string, unknown>, RegExp][] = [
+    ['a negative numBadEpochs', { numBadEpochs: -1 }, /numBadEpochs.*-1/],
+    ['a fractional cooldownCounter', { cooldownCounter: 0.5 }, /cooldownCounter.*0\.5/],
+    ['a NaN best', { best: Number.NaN }, /best.*NaN/],
+    ['a missing lastEpoch', { lastEpoch: undefined }, /lastEpoch.*undefined/],
+  ];
+  it.each(plateau)('ReduceLROnPlateau with %s changes nothing', (_what, change, message) => {
+    const opt = new SGD([param([1])], { lr: 0.1 });
+    const sched = new ReduceLROnPlateau(opt, { patience: 1 });
+    sched.step(1);
+    sched.step(2);
+    const before = look(sched);
+    const e = failure(() => sched.loadStateDict({ ...sched.stateDict(), ...change } as never));
+    expect(e).toBeInstanceOf(ValueError);
+    expect(e.message).toMatch(/^ReduceLROnPlateau\.loadStateDict: /);
+    expect(e.message).toMatch(message);
+    expect(look(sched)).toBe(before);
   });
 });

@@ -93,20 +93,52 @@ export abstract class LRScheduler {
     return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
   }
 
-  /** Restores what {@link LRScheduler.stateDict} returned and sets the groups' `lr` accordingly. */
+  /**
+   * Restores what {@link LRScheduler.stateDict} returned and sets the groups' `lr` accordingly.
+   * Atomic: `lastEpoch` (an integer >= 0), the base rates (finite, >= 0) and the rates they
+   * give are all checked before anything changes.
+   *
+   * @example
+   * ```ts
+   * const saved = sched.stateDict();
+   * // ... later, with the optimizer restored too:
+   * sched.loadStateDict(saved);
+   * ```
+   */
   loadStateDict(state: LRSchedulerState): void {
-    if (state.baseLrs.length !== this.optimizer.paramGroups.length) {
-      throw new ValueError(`${this.constructor.name}.loadStateDict`, `expected ${this.optimizer.paramGroups.length} base lrs, got ${state.baseLrs.length}`);
+    const op = `${this.constructor.name}.loadStateDict`;
+    if (state === null || typeof state !== 'object' || !Array.isArray(state.baseLrs)) {
+      throw new ValueError(op, 'needs { lastEpoch, baseLrs } as stateDict() returns');
     }
+    if (state.baseLrs.length !== this.optimizer.paramGroups.length) {
+      throw new ValueError(op, `expected ${this.optimizer.paramGroups.length} base lrs, got ${state.baseLrs.length}`);
+    }
+    checkInteger(op, 'lastEpoch', state.lastEpoch, 0);
+    state.baseLrs.forEach((lr, i) => checkNonNegative(op, `baseLrs[${i}]`, lr));
+    const baseLrs = [...state.baseLrs];
+    const lrs = this.ratesAt(op, state.lastEpoch, baseLrs);
     this.lastEpoch = state.lastEpoch;
-    this.baseLrs = [...state.baseLrs];
-    this.apply();
+    this.baseLrs = baseLrs;
+    this.set(lrs);
   }
 
   private apply(): void {
-    this.lastLr = this.baseLrs.map((base, i) => this.lrAt(this.lastEpoch, base, i));
+    this.set(this.baseLrs.map((base, i) => this.lrAt(this.lastEpoch, base, i)));
+  }
+
+  /** Each group's rate at `epoch` from `baseLrs`; throws unless every one is a number >= 0. */
+  private ratesAt(op: string, epoch: number, baseLrs: readonly number[]): number[] {
+    return baseLrs.map((base, i) => {
+      const lr = this.lrAt(epoch, base, i);
+      if (!(lr >= 0)) throw new ValueError(op, `the schedule gives group ${i} the learning rate ${lr} at epoch ${epoch}; it must be >= 0`);
+      return lr;
+    });
+  }
+
+  private set(lrs: number[]): void {
+    this.lastLr = lrs;
     this.optimizer.paramGroups.forEach((g, i) => {
-      g.lr = this.lastLr[i]!;
+      g.lr = lrs[i]!;
     });
   }
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { ValueError } from '@profundo/core';
-import type { SchedulerTarget } from './lr-scheduler.js';
+import { checkInteger, type SchedulerTarget } from './lr-scheduler.js';
 
 /** Options of {@link ReduceLROnPlateau} (PyTorch's names, camelCased; PyTorch's defaults). */
 export interface ReduceLROnPlateauOptions {
@@ -161,8 +161,22 @@ export class ReduceLROnPlateau {
     return { lastEpoch: this.lastEpoch, best: this.best, numBadEpochs: this.numBadEpochs, cooldownCounter: this.cooldownCounter };
   }
 
-  /** Restores what {@link ReduceLROnPlateau.stateDict} returned (the rates come from the optimizer's own state dict). */
+  /**
+   * Restores what {@link ReduceLROnPlateau.stateDict} returned (the rates come from the
+   * optimizer's own state dict). Atomic: the counters (integers >= 0) and `best` (a number, not
+   * NaN) are checked before anything changes.
+   *
+   * @example
+   * ```ts
+   * const saved = sched.stateDict();
+   * sched.loadStateDict(saved);
+   * ```
+   */
   loadStateDict(state: ReduceLROnPlateauState): void {
+    const op = 'ReduceLROnPlateau.loadStateDict';
+    if (state === null || typeof state !== 'object') throw new ValueError(op, 'needs the object stateDict() returns');
+    for (const name of ['lastEpoch', 'numBadEpochs', 'cooldownCounter'] as const) checkInteger(op, name, state[name], 0);
+    if (typeof state.best !== 'number' || Number.isNaN(state.best)) throw new ValueError(op, `best must be a number, got ${state.best}`);
     this.lastEpoch = state.lastEpoch;
     this.best = state.best;
     this.numBadEpochs = state.numBadEpochs;
