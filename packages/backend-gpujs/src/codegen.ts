@@ -13,6 +13,18 @@
  * @module
  */
 
+/**
+ * A test for NaN of the variable `v` that survives every shader compiler here. GLSL ES and WGSL
+ * leave NaN undefined, and compilers use that: Tint folds `v != v` to false, Mesa rewrites
+ * `v < 0 ? 0 : v` into `max(v, 0)` (which drops NaN) and folds `!(v < 0 || v > 0 || v == 0)` to
+ * false; `!(v == v)` is a NaN test on Mesa (headless-gl), SwiftShader's GL (WebGL2, WebGL) and
+ * Tint on SwiftShader's Vulkan (WebGPU). test/nan.ts checks every kernel that relies on it in
+ * every mode.
+ */
+export function isNaNTest(v: string): string {
+  return `!(${v} == ${v})`;
+}
+
 /** Number of elements of `shape` (1 for a scalar). */
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;

@@ -6,7 +6,7 @@
  * @module
  */
 import type { BinaryOp, DType, ReduceOp, UnaryOp } from '@profundo/core';
-import { broadcastIndices, broadcastStrides, floorDiv, kernelSource, linear, num, sizeOf, stridesOf, unravel } from './codegen.js';
+import { broadcastIndices, broadcastStrides, floorDiv, isNaNTest, kernelSource, linear, num, sizeOf, stridesOf, unravel } from './codegen.js';
 
 /** Statements computing a unary op of `x0` and returning it. */
 function unaryBody(op: UnaryOp): string {
@@ -20,7 +20,8 @@ function unaryBody(op: UnaryOp): string {
     case 'exp':
       return 'return Math.exp(x0);\n';
     case 'log':
-      return 'return Math.log(x0);\n';
+      // SwiftShader's log gives log(|x|) below 0 and -88 at 0: NaN (sqrt of a negative) and -Infinity by hand.
+      return 'if (x0 < 0) { return Math.sqrt(x0); }\nif (x0 == 0) { return -1 / Math.abs(x0); }\nreturn Math.log(x0);\n';
     case 'sqrt':
       return 'return Math.sqrt(x0);\n';
     case 'relu':
@@ -68,9 +69,13 @@ const SINCOS =
   'let cr = 1 + r2 * (-0.5 + r2 * (0.041666666666666664 + r2 * (-0.001388888888888889 + r2 * (0.0000248015873015873 + r2 * (-2.755731922398589e-7)))));\n' +
   'let q = k - 4 * Math.floor(k * 0.25);\n';
 
-/** `op` applied to every element of an `n`-element tensor. */
+/**
+ * `op` applied to every element of an `n`-element tensor. NaN in gives NaN out for every op, as
+ * on the CPU: without the test, relu / sign drop NaN on Mesa (the compiler turns their branches
+ * into max) and exp(NaN) is Infinity on SwiftShader.
+ */
 export function unarySource(op: UnaryOp): string {
-  return kernelSource(['x'], `let x0 = x[i];\n${unaryBody(op)}`);
+  return kernelSource(['x'], `let x0 = x[i];\nif (${isNaNTest('x0')}) { return x0; }\n${unaryBody(op)}`);
 }
 
 /** Statements computing `op(a0, b0)` for `dtype` operands and returning it. */
@@ -108,21 +113,29 @@ function binaryBody(op: BinaryOp, dtype: DType): string {
         );
       }
       // GLSL's pow is undefined for negative bases; integral exponents get the sign by hand.
+      // NaN ** 0 is 1; any other power with a NaN is NaN (as JavaScript's Math.pow, the CPU's).
       return (
         'if (b0 == 0) { return 1; }\n' +
+        `if (${isNaNTest('a0')} || ${isNaNTest('b0')}) { return a0 + b0; }\n` +
         'if (a0 < 0 && b0 == Math.floor(b0)) {\n' +
         'let p = Math.pow(-a0, b0);\nlet h = b0 * 0.5;\n' +
         'if (h == Math.floor(h)) { return p; }\nreturn -p;\n}\n' +
+        // A negative base to a fraction is NaN (SwiftShader gives pow(|a|, b)); 0 to a positive
+        // power is 0 (SwiftShader's exp2(b·log2(0)) is about 1e-19).
+        'if (a0 < 0) { return Math.sqrt(a0); }\n' +
+        'if (a0 == 0 && b0 > 0) { return 0; }\n' +
         'return Math.pow(a0, b0);\n'
       );
     case 'maximum':
-      return 'if (a0 != a0 || b0 != b0) { return a0 + b0; }\nreturn Math.max(a0, b0);\n';
+      // GPU max / min drop a NaN operand; NaN + anything is NaN.
+      return `if (${isNaNTest('a0')} || ${isNaNTest('b0')}) { return a0 + b0; }\nreturn Math.max(a0, b0);\n`;
     case 'minimum':
-      return 'if (a0 != a0 || b0 != b0) { return a0 + b0; }\nreturn Math.min(a0, b0);\n';
+      return `if (${isNaNTest('a0')} || ${isNaNTest('b0')}) { return a0 + b0; }\nreturn Math.min(a0, b0);\n`;
     case 'eq':
       return 'if (a0 == b0) { return 1; }\nreturn 0;\n';
     case 'ne':
-      return 'if (a0 != b0) { return 1; }\nreturn 0;\n';
+      // Not `a0 != b0`: WGSL compiles it as an ordered comparison, false when either is NaN.
+      return 'if (a0 == b0) { return 0; }\nreturn 1;\n';
     case 'lt':
       return 'if (a0 < b0) { return 1; }\nreturn 0;\n';
     case 'le':
@@ -148,9 +161,10 @@ export function whereSource(cShape: readonly number[], aShape: readonly number[]
 
 /** Conversion of `from` values to `to`. */
 export function castSource(from: DType, to: DType): string {
-  if (to === 'bool') return kernelSource(['x'], 'if (x[i] != 0) { return 1; }\nreturn 0;\n');
+  // NaN is non-zero (true) as bool (`== 0`, not `!= 0`, which WGSL makes false for NaN) and 0 as int32.
+  if (to === 'bool') return kernelSource(['x'], 'if (x[i] == 0) { return 0; }\nreturn 1;\n');
   if (to === 'int32' && from === 'float32') {
-    return kernelSource(['x'], 'let x0 = x[i];\nif (x0 < 0) { return -Math.floor(-x0); }\nreturn Math.floor(x0);\n');
+    return kernelSource(['x'], `let x0 = x[i];\nif (${isNaNTest('x0')}) { return 0; }\nif (x0 < 0) { return -Math.floor(-x0); }\nreturn Math.floor(x0);\n`);
   }
   return kernelSource(['x'], 'return x[i];\n');
 }
@@ -202,7 +216,8 @@ export function reduceSource(op: ReduceOp, shape: readonly number[], axes: reado
     close += '}\n';
     index += l.s === 1 ? ` + j${k}` : ` + j${k} * ${l.s}`;
   });
-  const step = op === 'sum' ? `acc += x[${index}];\n` : `acc = Math.max(acc, x[${index}]);\n`;
+  // max: the first NaN is the result (GPU max drops NaN); the loop revisits x[base] too.
+  const step = op === 'sum' ? `acc += x[${index}];\n` : `let v = x[${index}];\nif (${isNaNTest('v')}) { return v; }\nacc = Math.max(acc, v);\n`;
   body += `${open}${step}${close}return acc;\n`;
   return kernelSource(['x'], body);
 }
@@ -217,12 +232,12 @@ export function reduceChunkSource(op: ReduceOp, length: number, chunk: number): 
   body += `let part = i - row * ${parts};\nlet start = row * ${length} + part * ${chunk};\n`;
   body += op === 'sum' ? 'let acc = 0;\n' : 'let acc = x[start];\n';
   body += `for (let k = 0; k < ${chunk}; k++) {\nif (part * ${chunk} + k < ${length}) {\n`;
-  body += op === 'sum' ? 'acc += x[start + k];\n' : 'acc = Math.max(acc, x[start + k]);\n';
+  body += op === 'sum' ? 'acc += x[start + k];\n' : `let v = x[start + k];\nif (${isNaNTest('v')}) { return v; }\nacc = Math.max(acc, v);\n`;
   body += '}\n}\nreturn acc;\n';
   return kernelSource(['x'], body);
 }
 
-/** Index of the first maximum along `axis`. */
+/** Index of the first maximum along `axis`, or of the first NaN (as on the CPU and in PyTorch). */
 export function argmaxSource(shape: readonly number[], axis: number): string {
   const st = stridesOf(shape);
   const outShape = shape.filter((_, d) => d !== axis);
@@ -232,8 +247,8 @@ export function argmaxSource(shape: readonly number[], axis: number): string {
   const s = st[axis]!;
   return kernelSource(
     ['x'],
-    `${code}let base = ${linear(coords, outStrides)};\nlet best = x[base];\nlet bi = 0;\n` +
-      `for (let j = 1; j < ${n}; j++) {\nlet v = x[base + j * ${s}];\nif (v > best) { best = v; bi = j; }\n}\nreturn bi;\n`,
+    `${code}let base = ${linear(coords, outStrides)};\nlet best = x[base];\nif (${isNaNTest('best')}) { return 0; }\nlet bi = 0;\n` +
+      `for (let j = 1; j < ${n}; j++) {\nlet v = x[base + j * ${s}];\nif (${isNaNTest('v')}) { return j; }\nif (v > best) { best = v; bi = j; }\n}\nreturn bi;\n`,
   );
 }
 
@@ -361,7 +376,9 @@ export function softmaxSource(n: number, log: boolean): string {
   let body = floorDiv('row', 'i', n);
   body += `let base = row * ${n};\nlet m = x[base];\n`;
   body += `for (let j = 1; j < ${n}; j++) { m = Math.max(m, x[base + j]); }\n`;
-  body += `let s = 0;\nfor (let j = 0; j < ${n}; j++) { s += Math.exp(x[base + j] - m); }\n`;
+  // A NaN in the row (max may have dropped it) or an infinite maximum (Inf - Inf) makes a NaN
+  // difference: the whole row is NaN, as on the CPU (exp(NaN) is Infinity on SwiftShader).
+  body += `let s = 0;\nfor (let j = 0; j < ${n}; j++) {\nlet d = x[base + j] - m;\nif (${isNaNTest('d')}) { return d; }\ns += Math.exp(d);\n}\n`;
   body += log ? 'return x[i] - m - Math.log(s);\n' : 'return Math.exp(x[i] - m) / s;\n';
   return kernelSource(['x'], body);
 }

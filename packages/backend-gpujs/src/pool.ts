@@ -12,7 +12,7 @@
  * @module
  */
 import type { Pool2dParams } from '@profundo/core';
-import { kernelSource, unravel } from './codegen.js';
+import { isNaNTest, kernelSource, unravel } from './codegen.js';
 import { adjoint, clipped } from './windows.js';
 
 /** Sizes of one pooling. */
@@ -64,7 +64,7 @@ function extent(l: ReturnType<typeof clipped>): string {
   return l.lo === '0' ? l.hi : `(${l.hi} - ${l.lo})`;
 }
 
-/** Max pooling: the maximum of each clipped window. */
+/** Max pooling: the maximum of each clipped window, or its first NaN (as on the CPU). */
 export function maxPool2dSource(g: PoolGeometry): string {
   const { H, W, OH, OW } = g;
   const { code, coords } = unravel([g.planes, OH, OW], 'i', 'z');
@@ -73,12 +73,16 @@ export function maxPool2dSource(g: PoolGeometry): string {
   let body = code + `let xb = ${times(pl, H * W)};\n` + win.code;
   body += `let m = x[xb + (${win.h0} + ${win.rows.lo}) * ${W} + ${win.w0} + ${win.cols.lo}];\n`;
   body += win.rows.open + `let xr = xb + (${win.h0} + a) * ${W} + ${win.w0};\n`;
-  body += win.cols.open + 'let v = x[xr + b];\nif (v > m) { m = v; }\n';
+  // The scan revisits the first element, so a NaN there is returned too.
+  body += win.cols.open + `let v = x[xr + b];\nif (${isNaNTest('v')}) { return v; }\nif (v > m) { m = v; }\n`;
   body += win.cols.close + win.rows.close + 'return m;\n';
   return kernelSource(['x'], body);
 }
 
-/** Max-pool gradient: the `dy` of every window whose first maximum is this element. */
+/**
+ * Max-pool gradient: the `dy` of every window whose first maximum is this element, where a NaN
+ * beats every number and the first NaN stays (the forward's choice).
+ */
 export function maxPool2dBackpropSource(g: PoolGeometry): string {
   const { H, W, OH, OW, kH, kW, sH, sW, top, left } = g;
   const { code, coords } = unravel([g.planes, H, W], 'i', 'z');
@@ -90,9 +94,12 @@ export function maxPool2dBackpropSource(g: PoolGeometry): string {
   body += wr.open + wc.open;
   const win = window(g, 'oh', 'ow', '');
   body += win.code;
-  body += `let best = (${win.h0} + ${win.rows.lo}) * ${W} + ${win.w0} + ${win.cols.lo};\nlet m = x[xb + best];\n`;
+  body += `let best = (${win.h0} + ${win.rows.lo}) * ${W} + ${win.w0} + ${win.cols.lo};\nlet m = x[xb + best];\nlet found = 0;\n`;
   body += win.rows.open + `let at0 = (${win.h0} + a) * ${W} + ${win.w0};\n`;
-  body += win.cols.open + 'let at = at0 + b;\nlet v = x[xb + at];\nif (v > m) { m = v; best = at; }\n';
+  body +=
+    win.cols.open +
+    `let at = at0 + b;\nlet v = x[xb + at];\n` +
+    `if (found == 0) {\nif (${isNaNTest('v')}) { best = at; found = 1; }\nif (v > m) { m = v; best = at; }\n}\n`;
   body += win.cols.close + win.rows.close;
   body += `if (best == me) { acc += dy[dyb + ${times('oh', OW)} + ow]; }\n`;
   body += wc.close + wr.close + 'return acc;\n';

@@ -8,6 +8,7 @@ import { conformanceCases, type ConformanceCase } from '@profundo/core/testing';
 import { createCpuBackend } from '@profundo/backend-cpu';
 import { createGpujsBackend, type GpujsBackend, type GpujsMode } from '@profundo/backend-gpujs';
 import { fusedMismatches } from '../fused.js';
+import { nanMismatches } from '../nan.js';
 import { GPUJS_GRAD_TOLERANCE, GPUJS_TOLERANCE } from '../settings.js';
 import { MAIN_JOB, mlpLosses, syntheticBatches, tidyTraining, type TidyReport } from '../training.js';
 
@@ -65,6 +66,10 @@ const api = {
   async fused(mode: GpujsMode): Promise<string[]> {
     const b = await backend(mode);
     return fusedMismatches(b, createCpuBackend());
+  },
+  /** The NaN checks of test/nan.ts: failures (hand-derived expectations). */
+  async nan(mode: GpujsMode): Promise<string[]> {
+    return nanMismatches(await backend(mode));
   },
   /** The error a mode this page cannot run gives (or null if it was created). */
   async unavailable(mode: GpujsMode): Promise<{ name: string; message: string; isBackendError: boolean } | null> {

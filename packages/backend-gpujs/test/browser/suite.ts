@@ -15,6 +15,7 @@ type Api = {
   runCase(mode: GpujsMode, name: string): Promise<{ ok: boolean; message?: string }>;
   info(mode: GpujsMode): Promise<{ name: string; mode: string; readSync: boolean; maxElements: number; fused: string[] }>;
   fused(mode: GpujsMode): Promise<string[]>;
+  nan(mode: GpujsMode): Promise<string[]>;
   unavailable(mode: GpujsMode): Promise<{ name: string; message: string; isBackendError: boolean } | null>;
   mlp(mode: GpujsMode, steps: number): Promise<{ cpu: number[]; gpu: number[] }>;
   tidy(mode: GpujsMode, steps: number): Promise<TidyReport>;
@@ -49,6 +50,10 @@ export function browserSuite(mode: 'webgl2' | 'webgl' | 'webgpu', options: { mlp
 
     it('fused conv and pooling kernels on strided, dilated, grouped geometries match the CPU backend', async () => {
       expect(await page().evaluate((m) => (globalThis as unknown as Global).profundo.fused(m), mode)).toEqual([]);
+    });
+
+    it('propagates NaN as the CPU backend does (relu, max / min / argmax, max pooling and its gradient, softmax, casts, comparisons)', async () => {
+      expect(await page().evaluate((m) => (globalThis as unknown as Global).profundo.nan(m), mode)).toEqual([]);
     });
 
     it('rejects headlessgl, a mode the browser does not have, with an error naming it', async () => {
