@@ -13,11 +13,13 @@ import {
   adaptiveAvgPool2d,
   argmax,
   avgPool2d,
+  batchNorm,
   clamp,
   conv2d,
   dispose,
   grad,
   indexSelect,
+  listBackends,
   matmul,
   max,
   maxPool2d,
@@ -127,9 +129,11 @@ describe('a failing call leaves memory() unchanged and names the op the user cal
 });
 
 describe('backends registered under two names', () => {
+  beforeAll(() => {
+    for (const name of ['ref-a', 'ref-b']) if (!listBackends().includes(name)) registerBackend(name, createReferenceBackend);
+  });
+
   it('the error for mixing them names both registered names', async () => {
-    registerBackend('ref-a', createReferenceBackend);
-    registerBackend('ref-b', createReferenceBackend);
     await setBackend('ref-a');
     const a = ones([2]);
     await setBackend('ref-b');
@@ -150,5 +154,38 @@ describe('backends registered under two names', () => {
     expect(() => stack([a, b])).toThrow(/^stack: .*'ref-a' and 'ref-b'/);
     expect(memory()).toEqual(before);
     dispose([a, b]);
+  });
+
+  it('ops and layers given tensors of two backends fail before computing anything', async () => {
+    await setBackend('ref-a');
+    const x = ones([2, 3]), v = ones([3]), p = ones([2, 3]).mul(0.5), img = ones([3, 4, 4]);
+    const fc = new nn.Linear(3, 2);
+    await setBackend('ref-b');
+    const y = ones([2, 3]), yT = ones([3, 2]), w = ones([2, 3, 3, 3]), labels = i32([0, 1]), q = ones([2, 3]).mul(0.5), stats = zeros([3]);
+    await useReference();
+    const calls: [string, () => unknown][] = [
+      ['matmul', () => matmul(v, yT)],
+      ['conv2d', () => conv2d(img, w)],
+      ['crossEntropy', () => nn.crossEntropy(x, labels)],
+      ['nllLoss', () => nn.nllLoss(x, labels)],
+      ['binaryCrossEntropy', () => nn.binaryCrossEntropy(p, q)],
+      ['mseLoss', () => nn.mseLoss(x, y)],
+      ['batchNorm', () => batchNorm(x, { runningMean: stats, runningVar: stats, training: true })],
+      ['Linear', () => fc.forward(y)],
+    ];
+    for (const [op, call] of calls) {
+      const before = memory();
+      let caught: unknown = null;
+      try {
+        call();
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught, op).toBeInstanceOf(BackendError);
+      expect((caught as BackendError).op).toBe(op);
+      expect((caught as Error).message).toMatch(/'ref-(a|b)' and 'ref-(a|b)'/);
+      expect(memory(), op).toEqual(before);
+    }
+    dispose([x, v, p, img, y, yT, w, labels, q, stats, fc.parameters()]);
   });
 });

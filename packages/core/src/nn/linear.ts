@@ -9,6 +9,7 @@ import { zeros } from '../ops/creation.js';
 import { matmul3 } from '../ops/matmul.js';
 import { add } from '../ops/elementwise.js';
 import { reshape } from '../ops/movement.js';
+import { sameBackend } from '../ops/run.js';
 import type { Tensor } from '../tensor.js';
 import { uniform } from './init.js';
 import { Module } from './module.js';
@@ -54,6 +55,8 @@ export class Linear extends Module {
     if (x.rank === 0 || x.shape[x.rank - 1] !== this.inFeatures) {
       throw new ShapeError('Linear', `expected input [..., ${this.inFeatures}], got [${x.shape}]`);
     }
+    // Before the views below are made, so a rejected input leaves nothing behind.
+    sameBackend('Linear', this.bias ? [x, this.weight, this.bias] : [x, this.weight]);
     const lead = x.shape.slice(0, -1);
     const rows = lead.reduce((a, b) => a * b, 1);
     const w = reshape(this.weight, [1, this.outFeatures, this.inFeatures]);

@@ -7,7 +7,7 @@ import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { logSoftmax } from '../ops/activation.js';
 import { add, clamp, div, log, maximum, mul, neg, sub } from '../ops/elementwise.js';
 import { noGrad, record } from '../autograd/graph.js';
-import { live } from '../ops/run.js';
+import { live, sameBackend } from '../ops/run.js';
 import { asOneOp } from '../numerics.js';
 import { checkIndexValues, gather } from '../ops/indexing.js';
 import { reshape } from '../ops/movement.js';
@@ -64,6 +64,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: { reductio
 
 function checkClassification(op: string, input: Tensor, target: Tensor): void {
   live(op, input, target);
+  sameBackend(op, [input, target]);
   if (input.dtype !== 'float32') throw new DTypeError(op, `input must be float32 scores, got ${input.dtype}`);
   if (target.dtype !== 'int32') {
     throw new DTypeError(op, `target must be int32 class indices, got ${target.dtype}; for probabilities use binaryCrossEntropy or mseLoss`);
@@ -89,6 +90,7 @@ function checkProbabilities(op: string, input: Tensor): void {
 
 function checkSame(op: string, input: Tensor, target: Tensor): void {
   live(op, input, target);
+  sameBackend(op, [input, target]);
   if (!shapesEqual(input.shape, target.shape)) {
     throw new ShapeError(op, `input [${input.shape}] and target [${target.shape}] must have the same shape`);
   }

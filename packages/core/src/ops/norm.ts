@@ -11,7 +11,7 @@ import type { Tensor } from '../tensor.js';
 import { add, div, mul, sqrt, square, sub } from './elementwise.js';
 import { reshape } from './movement.js';
 import { mean } from './reduce.js';
-import { expectDType } from './run.js';
+import { expectDType, sameBackend } from './run.js';
 
 /** Options of {@link batchNorm}; defaults as in PyTorch's `F.batch_norm`. */
 export interface BatchNormOptions {
@@ -55,6 +55,7 @@ export function batchNorm(x: Tensor, options: BatchNormOptions = {}): Tensor {
     if (!t) continue;
     expectDType(op, t, ['float32'], name);
     if (t.rank !== 1 || t.shape[0] !== C) throw new ShapeError(op, `${name} must be [${C}] for input [${x.shape}], got [${t.shape}]`);
+    sameBackend(op, [x, t]);
   }
   const training = options.training ?? false;
   const momentum = options.momentum ?? 0.1;
