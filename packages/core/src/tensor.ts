@@ -4,7 +4,7 @@
  * @module
  */
 import type { Backend, DataArray, DataHandle, DType, TensorInfo } from './backend/backend.js';
-import { getBackend } from './backend/registry.js';
+import { backendLabel, getBackend } from './backend/registry.js';
 import { BackendError, DisposedError, GradError, ShapeError, DTypeError } from './errors.js';
 import { BYTES_PER_ELEMENT, Storage, escapeScopes, releaseGraph, trackTensor, untrackTensor } from './memory.js';
 import { sameShape, sizeOf } from './shape.js';
@@ -119,7 +119,7 @@ export class Tensor {
   dataSync(): DataArray {
     const info = this.info('dataSync');
     const b = this._storage!.backend;
-    if (!b.readSync) throw new BackendError('dataSync', `backend '${b.name}' can only read asynchronously; use await data()`);
+    if (!b.readSync) throw new BackendError('dataSync', `backend '${backendLabel(b)}' can only read asynchronously; use await data()`);
     return b.readSync(info);
   }
 

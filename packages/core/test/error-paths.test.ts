@@ -156,6 +156,17 @@ describe('backends registered under two names', () => {
     dispose([a, b]);
   });
 
+  it('dataSync on an async-only backend names the backend as registered', async () => {
+    if (!listBackends().includes('async-ref')) {
+      registerBackend('async-ref', () => ({ ...createReferenceBackend(), readSync: undefined }));
+    }
+    await setBackend('async-ref');
+    const t = ones([2]);
+    await useReference();
+    expect(() => t.dataSync()).toThrow(/^dataSync: backend 'async-ref' can only read asynchronously/);
+    t.dispose();
+  });
+
   it('ops and layers given tensors of two backends fail before computing anything', async () => {
     await setBackend('ref-a');
     const x = ones([2, 3]), v = ones([3]), p = ones([2, 3]).mul(0.5), img = ones([3, 4, 4]);
