@@ -30,7 +30,8 @@ function scalarLike(op: string, value: number, like: Tensor): Tensor {
   if (dtype !== 'float32' && !Number.isInteger(value)) {
     throw new DTypeError(op, `number ${value} cannot be combined with a ${dtype} tensor without a cast`);
   }
-  if (dtype === 'int32') checkValue(op, value, dtype, ' (a number operand)');
+  // int32: in range; bool: 0 or 1 (a 2 would silently become true).
+  if (dtype !== 'float32') checkValue(op, value, dtype, ' (a number operand)');
   const values = dtype === 'float32' ? new Float32Array([value]) : dtype === 'int32' ? new Int32Array([value]) : new Uint8Array([value ? 1 : 0]);
   return fromArray(values, [], dtype, like.backend(op));
 }
@@ -228,6 +229,7 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
     if (bound !== undefined && x.dtype !== 'float32' && !Number.isInteger(bound)) {
       throw new DTypeError('clamp', `bound ${bound} cannot be applied to a ${x.dtype} tensor without a cast`);
     }
+    if (bound !== undefined && x.dtype === 'int32') checkValue('clamp', bound, 'int32', ' (a bound)');
   }
   let y = x;
   if (min !== undefined) y = maximum(y, min);
