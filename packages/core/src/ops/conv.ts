@@ -41,7 +41,7 @@ export function pair(op: string, what: string, v: number | readonly [number, num
   const p: [number, number] | null =
     typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? [v[0] as number, v[1] as number] : null;
   if (!p || !p.every((x) => Number.isInteger(x) && x >= min)) {
-    throw new ValueError(op, `${what} must be ${min > 0 ? 'a positive' : 'a non-negative'} integer or a pair of them, got ${JSON.stringify(v)}`);
+    throw new ValueError(op, `${what} must be ${min > 0 ? 'a positive' : 'a non-negative'} integer or a pair of them, got ${Array.isArray(v) ? `[${v.map(String).join(',')}]` : String(v)}`);
   }
   return p;
 }
