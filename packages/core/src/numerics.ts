@@ -5,7 +5,7 @@
  * @module
  */
 import type { DataArray } from './backend/backend.js';
-import { NumericsError } from './errors.js';
+import { NumericsError, ValueError } from './errors.js';
 import { tidy } from './memory.js';
 import type { Tensor } from './tensor.js';
 
@@ -44,6 +44,9 @@ const warned = new Set<string>();
  * ```
  */
 export function setCheckNumerics(on: boolean): void {
+  if (typeof on !== 'boolean') {
+    throw new ValueError('setCheckNumerics', `needs true or false, got ${typeof on === 'string' ? JSON.stringify(on) : String(on)}`);
+  }
   enabled = on;
 }
 

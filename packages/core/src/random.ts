@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ValueError } from './errors.js';
 
 /**
  * A small, fast, seedable generator (xoshiro128**, seeded through splitmix32).
@@ -22,13 +23,23 @@ export class Generator {
   private s3 = 0;
   private spareNormal: number | null = null;
 
-  /** Creates a generator from an integer seed. */
+  /**
+   * Creates a generator from an integer seed (integers wrap modulo 2^32: `s` and `s + 2^32`
+   * give the same stream). A seed that is not an integer (NaN, Infinity, 1.5, a string) is a
+   * `ValueError`, never silently truncated.
+   */
   constructor(seed = 0) {
-    this.seed(seed);
+    checkSeed('Generator', seed);
+    this.reset(seed);
   }
 
-  /** Resets the state from `seed`; the same seed always gives the same stream. */
+  /** Resets the state from the integer `seed`; the same seed always gives the same stream. */
   seed(seed: number): void {
+    checkSeed('Generator.seed', seed);
+    this.reset(seed);
+  }
+
+  private reset(seed: number): void {
     let x = seed >>> 0;
     // splitmix32 spreads a small seed over all 128 state bits; an all-zero state would stall.
     const next = (): number => {
@@ -80,13 +91,16 @@ export class Generator {
 
   /** A uniform integer in [0, n). */
   randint(n: number): number {
+    if (!(Number.isInteger(n) && n >= 1 && n <= 2 ** 32)) {
+      throw new ValueError('Generator.randint', `n must be an integer in [1, 2^32], got ${describe(n)}`);
+    }
     return Math.floor(this.uniform() * n);
   }
 
   /** Shuffles `array` in place (Fisher–Yates) and returns it. */
   shuffle<T extends { length: number; [i: number]: unknown }>(array: T): T {
     for (let i = array.length - 1; i > 0; i--) {
-      const j = this.randint(i + 1);
+      const j = Math.floor(this.uniform() * (i + 1));
       const tmp = array[i];
       array[i] = array[j];
       array[j] = tmp;
@@ -113,10 +127,22 @@ const globalGenerator = new Generator(0);
  * ```
  */
 export function manualSeed(seed: number): void {
+  checkSeed('manualSeed', seed);
   globalGenerator.seed(seed);
 }
 
 /** The global generator, for code that needs to draw its own random numbers reproducibly. */
 export function defaultGenerator(): Generator {
   return globalGenerator;
+}
+
+function describe(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+/** Throws a ValueError naming `op` unless `seed` is an integer. */
+function checkSeed(op: string, seed: unknown): void {
+  if (typeof seed !== 'number' || !Number.isInteger(seed)) {
+    throw new ValueError(op, `seed must be an integer, got ${describe(seed)}`);
+  }
 }

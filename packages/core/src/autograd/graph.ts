@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 
 /**
@@ -29,7 +30,8 @@ export function isGradEnabled(): boolean {
 
 /**
  * Runs `fn` without recording the autograd graph: results never require grad. Use it for
- * evaluation and for parameter updates.
+ * evaluation and for parameter updates. `fn` must be synchronous: an `async` function, or one
+ * returning a Promise, is refused with a `ValueError` (its awaits would run with recording on).
  *
  * @example
  * ```ts
@@ -37,13 +39,25 @@ export function isGradEnabled(): boolean {
  * ```
  */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new ValueError('noGrad', `needs a function, got ${fn === null ? 'null' : typeof fn}`);
+  const tag = Object.prototype.toString.call(fn);
+  if (tag === '[object AsyncFunction]' || tag === '[object AsyncGeneratorFunction]') {
+    // Its awaits would resume after the mode was restored, recording a graph after all.
+    throw new ValueError('noGrad', 'the function is async; noGrad only takes synchronous functions (await outside noGrad)');
+  }
   const prev = gradEnabled;
   gradEnabled = false;
+  let result: T;
   try {
-    return fn();
+    result = fn();
   } finally {
     gradEnabled = prev;
   }
+  if ((typeof result === 'object' || typeof result === 'function') && result !== null && typeof (result as PromiseLike<unknown>).then === 'function') {
+    (result as PromiseLike<unknown>).then(undefined, () => undefined); // handled: the caller gets this error instead
+    throw new ValueError('noGrad', 'the function returned a Promise; noGrad only takes synchronous functions (await outside noGrad)');
+  }
+  return result;
 }
 
 /** @internal Attaches a node to `out` when recording is on and some input requires grad. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { BackendError } from '../errors.js';
+import { BackendError, ValueError } from '../errors.js';
 import type { Backend } from './backend.js';
 
 /** Makes a backend; may be async (GPU backends compile and probe devices). */
@@ -50,10 +50,20 @@ export function registerBackend(
   factory: BackendFactory,
   options: { priority?: number } = {},
 ): void {
+  if (typeof name !== 'string' || name === '') {
+    throw new ValueError('registerBackend', `name must be a non-empty string, got ${typeof name === 'string' ? "''" : String(name)}`);
+  }
+  if (typeof factory !== 'function') {
+    throw new ValueError('registerBackend', `factory must be a function that makes the backend, got ${factory === null ? 'null' : typeof factory}`);
+  }
+  const priority = options.priority ?? 0;
+  if (typeof priority !== 'number' || Number.isNaN(priority)) {
+    throw new ValueError('registerBackend', `priority must be a number, got ${String(priority)}`);
+  }
   if (entries.has(name)) {
     throw new BackendError('registerBackend', `a backend named '${name}' is already registered`);
   }
-  entries.set(name, { factory, priority: options.priority ?? 0, instance: null });
+  entries.set(name, { factory, priority, instance: null });
 }
 
 /** Removes a registered backend (and stops using it if it is current). */

@@ -268,7 +268,8 @@ export interface RandomOptions extends TensorOptions {
 }
 
 /**
- * Uniform samples in `[low, high)` (default `[0, 1)`) from the seeded generator.
+ * Uniform samples in `[low, high)` (default `[0, 1)`) from the seeded generator. The bounds must
+ * be finite with `low <= high` (a `ValueError` otherwise).
  *
  * @example
  * ```ts
@@ -288,16 +289,21 @@ function randOn(
 ): Tensor {
   const n = checkSize(op, shape);
   checkFloat(op, options);
-  const g = options.generator ?? defaultGenerator();
   const low = options.low ?? 0;
-  const span = (options.high ?? 1) - low;
+  const high = options.high ?? 1;
+  if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
+    throw new ValueError(op, `needs finite bounds with low <= high, got low ${low} and high ${high}`);
+  }
+  const g = options.generator ?? defaultGenerator();
+  const span = high - low;
   const values = allocate(op, 'float32', n);
   for (let i = 0; i < values.length; i++) values[i] = low + span * g.uniform();
   return finish(values, shape, 'float32', options, op, backend);
 }
 
 /**
- * Normal samples with mean `mean` and standard deviation `std` (default 0 and 1).
+ * Normal samples with mean `mean` and standard deviation `std` (default 0 and 1); `mean` must be
+ * finite and `std` finite and >= 0 (a `ValueError` otherwise).
  *
  * @example
  * ```ts
@@ -316,9 +322,11 @@ function randnOn(
 ): Tensor {
   const n = checkSize(op, shape);
   checkFloat(op, options);
-  const g = options.generator ?? defaultGenerator();
   const mean = options.mean ?? 0;
   const std = options.std ?? 1;
+  if (!Number.isFinite(mean)) throw new ValueError(op, `mean must be finite, got ${mean}`);
+  if (!(Number.isFinite(std) && std >= 0)) throw new ValueError(op, `std must be finite and >= 0, got ${std}`);
+  const g = options.generator ?? defaultGenerator();
   const values = allocate(op, 'float32', n);
   for (let i = 0; i < values.length; i++) values[i] = mean + std * g.normal();
   return finish(values, shape, 'float32', options, op, backend);
