@@ -53,8 +53,9 @@ export function noGrad<T>(fn: () => T): T {
   } finally {
     gradEnabled = prev;
   }
-  if ((typeof result === 'object' || typeof result === 'function') && result !== null && typeof (result as PromiseLike<unknown>).then === 'function') {
-    (result as PromiseLike<unknown>).then(undefined, () => undefined); // handled: the caller gets this error instead
+  const r = result as unknown;
+  if ((typeof r === 'object' || typeof r === 'function') && r !== null && typeof (r as PromiseLike<unknown>).then === 'function') {
+    (r as PromiseLike<unknown>).then(undefined, () => undefined); // handled: the caller gets this error instead
     throw new ValueError('noGrad', 'the function returned a Promise; noGrad only takes synchronous functions (await outside noGrad)');
   }
   return result;
