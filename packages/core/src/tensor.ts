@@ -117,21 +117,26 @@ export class Tensor {
 
   /** Reads the values synchronously, where the backend allows it (CPU, WebGL). */
   dataSync(): DataArray {
-    const info = this.info('dataSync');
+    return this.readSyncAs('dataSync');
+  }
+
+  /** The values read synchronously, with errors naming `op` (the method the user called). */
+  private readSyncAs(op: string): DataArray {
+    const info = this.info(op);
     const b = this._storage!.backend;
-    if (!b.readSync) throw new BackendError('dataSync', `backend '${backendLabel(b)}' can only read asynchronously; use await data()`);
+    if (!b.readSync) throw new BackendError(op, `backend '${backendLabel(b)}' can only read asynchronously; use await data()`);
     return b.readSync(info);
   }
 
   /** The value of a one-element tensor as a number (synchronous read). */
   item(): number {
     if (this.size !== 1) throw new ShapeError('item', `needs a tensor with one element, got shape [${this.shape}]`);
-    return this.dataSync()[0]!;
+    return this.readSyncAs('item')[0]!;
   }
 
   /** The values as nested arrays (synchronous read). */
   tolist(): unknown {
-    const flat = Array.from(this.dataSync());
+    const flat = Array.from(this.readSyncAs('tolist'));
     const build = (dim: number, offset: number): unknown => {
       if (dim === this.rank) return flat[offset];
       const stride = sizeOf(this.shape.slice(dim + 1));
@@ -160,21 +165,28 @@ export class Tensor {
   }
 
   /**
-   * Replaces this tensor's values with `value`'s (same shape and dtype), keeping its identity:
-   * how optimizers update parameters. Not differentiable.
+   * Replaces this tensor's values with `value`'s (same shape, dtype and backend: a `ShapeError`,
+   * `DTypeError` or `BackendError` otherwise), keeping its identity: how optimizers update
+   * parameters. Not differentiable.
    *
    * Views taken before (`reshape` and friends) keep the old values. A graph recorded before
    * that saved this tensor can no longer be differentiated: `backward()` through it throws a
    * `GradError` (as PyTorch does for in-place changes), so update parameters after backward.
    */
   assign(value: Tensor): this {
-    const info = value.info('assign');
+    value.info('assign');
     this.info('assign');
-    if (!sameShape(value.shape, this.shape) || value.dtype !== this.dtype) {
-      throw new ShapeError(
-        'assign',
-        `needs shape [${this.shape}] ${this.dtype}, got [${value.shape}] ${info.dtype}`,
-      );
+    if (value.dtype !== this.dtype) {
+      throw new DTypeError('assign', `needs ${this.dtype} [${this.shape}], got ${value.dtype} [${value.shape}]; cast it first`);
+    }
+    if (!sameShape(value.shape, this.shape)) {
+      throw new ShapeError('assign', `needs shape [${this.shape}] ${this.dtype}, got [${value.shape}] ${value.dtype}`);
+    }
+    // The tensor keeps its backend: taking another backend's storage would move it silently.
+    const from = value._storage!.backend;
+    const to = this._storage!.backend;
+    if (from !== to) {
+      throw new BackendError('assign', `the value lives on backend '${backendLabel(from)}', this tensor on '${backendLabel(to)}'; copy it over first`);
     }
     const next = value._storage!;
     next.retain();

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { DisposedError, GradError, ShapeError } from '../errors.js';
+import { BackendError, DTypeError, DisposedError, GradError, ShapeError } from '../errors.js';
+import { backendLabel } from '../backend/registry.js';
 import { releaseGraph, tidy, wasFreedByBackward } from '../memory.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -32,16 +33,29 @@ export function runBackward(root: Tensor, gradient?: Tensor, retainGraph = false
     }
   } else {
     gradient.info('backward');
-    if (!shapesEqual(gradient.shape, root.shape) || gradient.dtype !== 'float32') {
-      throw new ShapeError(
-        'backward',
-        `gradient must be float32 of shape [${root.shape}], got ${gradient.dtype} [${gradient.shape}]`,
-      );
+    if (gradient.dtype !== 'float32') {
+      throw new DTypeError('backward', `gradient must be float32 of shape [${root.shape}], got ${gradient.dtype} [${gradient.shape}]`);
+    }
+    if (!shapesEqual(gradient.shape, root.shape)) {
+      throw new ShapeError('backward', `gradient must be float32 of shape [${root.shape}], got ${gradient.dtype} [${gradient.shape}]`);
+    }
+    const from = gradient.backend('backward');
+    const to = root.backend('backward');
+    if (from !== to) {
+      throw new BackendError('backward', `the gradient lives on backend '${backendLabel(from)}', the output on '${backendLabel(to)}'`);
     }
   }
 
   const order = topoSort(root);
   checkSaved(order);
+  if (root._backwardDone && root._node) {
+    // Its graph is still alive (not returned from tidy), but a second pass would add the same
+    // gradients again: refused, as PyTorch refuses it, unless the first kept the graph.
+    throw new GradError(
+      'backward',
+      `backward already ran through this output (shape [${root.shape}]); pass { retainGraph: true } to the first backward to run it again`,
+    );
+  }
   const seed = gradient ?? noGrad(() => onesFor(root));
   const grads = new Map<Tensor, Tensor>();
   const uses = new Map<Tensor, number>();
