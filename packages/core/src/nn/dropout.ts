@@ -26,6 +26,7 @@ export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generat
 
 function dropoutAs(op: string, x: Tensor, p: number, training: boolean, generator?: Generator): Tensor {
   if (!(p >= 0 && p <= 1)) throw new ValueError(op, `p must be in [0, 1], got ${p}`);
+  x.info(op); // a disposed input fails here, named after the caller
   // Checked in evaluation too, where dropout is the identity, so a model fails the same way in both modes.
   if (x.dtype !== 'float32') throw new DTypeError(op, `input must be float32, got ${x.dtype} [${x.shape}]`);
   if (!training || p === 0) return x;

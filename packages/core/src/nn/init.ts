@@ -6,7 +6,7 @@
  */
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { noGrad } from '../autograd/graph.js';
-import { full, rand, randn } from '../ops/creation.js';
+import { checkValue, full, rand, randn } from '../ops/creation.js';
 import { expectDType } from '../ops/run.js';
 import type { Tensor } from '../tensor.js';
 
@@ -27,6 +27,11 @@ export type Nonlinearity = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu'
 
 /** The recommended gain for a nonlinearity (PyTorch's `calculate_gain`). */
 export function calculateGain(nonlinearity: Nonlinearity, negativeSlope = 0.01): number {
+  return gainFor('calculateGain', nonlinearity, negativeSlope);
+}
+
+/** {@link calculateGain}, with errors naming `op` (the initializer the user called). */
+function gainFor(op: string, nonlinearity: Nonlinearity, negativeSlope: number): number {
   switch (nonlinearity) {
     case 'linear':
     case 'sigmoid':
@@ -38,7 +43,7 @@ export function calculateGain(nonlinearity: Nonlinearity, negativeSlope = 0.01):
     case 'leaky_relu':
       return Math.sqrt(2 / (1 + negativeSlope * negativeSlope));
     default:
-      throw new ValueError('calculateGain', `unknown nonlinearity '${String(nonlinearity)}'`);
+      throw new ValueError(op, `unknown nonlinearity '${String(nonlinearity)}'`);
   }
 }
 
@@ -62,6 +67,9 @@ export function uniform(t: Tensor, low = 0, high = 1): Tensor {
 }
 
 function uniformAs(op: string, t: Tensor, low: number, high: number): Tensor {
+  if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
+    throw new ValueError(op, `needs finite bounds with low <= high, got low ${low} and high ${high}`);
+  }
   return fill(op, t, () => rand(t.shape, { low, high }));
 }
 
@@ -71,14 +79,18 @@ export function normal(t: Tensor, mean = 0, std = 1): Tensor {
 }
 
 function normalAs(op: string, t: Tensor, mean: number, std: number): Tensor {
+  if (!Number.isFinite(mean)) throw new ValueError(op, `mean must be finite, got ${mean}`);
+  if (!(Number.isFinite(std) && std >= 0)) throw new ValueError(op, `std must be finite and >= 0, got ${std}`);
   return fill(op, t, () => randn(t.shape, { mean, std }));
 }
 
 /** Fills `t` (float32, int32 or bool) with `value`. */
 export function constant(t: Tensor, value: number): Tensor {
+  t.info('constant');
   if (t.dtype !== 'float32' && !Number.isInteger(value)) {
     throw new DTypeError('constant', `value ${value} is not representable in a ${t.dtype} tensor`);
   }
+  checkValue('constant', value, t.dtype); // int32 range, bool 0/1
   return fill('constant', t, () => full(t.shape, value, { dtype: t.dtype }), ['float32', 'int32', 'bool']);
 }
 
@@ -114,8 +126,10 @@ export interface KaimingOptions {
 
 function kaimingStd(op: string, t: Tensor, o: KaimingOptions): number {
   const f = fansFor(op, t);
-  const fan = (o.mode ?? 'fanIn') === 'fanIn' ? f.fanIn : f.fanOut;
-  return calculateGain(o.nonlinearity ?? 'leaky_relu', o.a ?? 0) / Math.sqrt(fan);
+  const mode = o.mode ?? 'fanIn';
+  if (mode !== 'fanIn' && mode !== 'fanOut') throw new ValueError(op, `mode must be 'fanIn' or 'fanOut', got '${String(mode)}'`);
+  const fan = mode === 'fanIn' ? f.fanIn : f.fanOut;
+  return gainFor(op, o.nonlinearity ?? 'leaky_relu', o.a ?? 0) / Math.sqrt(fan);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
-import { Parameter } from './parameter.js';
+import { tidy } from '../memory.js';
 
 /**
  * Chains modules: the output of each is the input of the next. Children are named `0`, `1`,
@@ -29,23 +29,17 @@ export class Sequential extends Module {
   }
 
   /**
-   * Applies every module in order. If one throws, the outputs the earlier ones made are freed
-   * before the error propagates, so a failed call leaves `memory()` as it was.
+   * Applies every module in order, inside a `tidy`: intermediates that the result's graph does
+   * not need are freed at once, those it needs live until backward has run through the result
+   * (or it is disposed), and if a module throws, everything the earlier ones made (their outputs
+   * and the intermediates behind them) is freed before the error propagates, so a failed call
+   * leaves `memory()` as it was. The input, parameters and buffers are never freed.
    */
   forward(x: Tensor): Tensor {
-    let y = x;
-    const made: Tensor[] = [];
-    try {
-      for (let i = 0; i < this.length; i++) {
-        y = this[i]!.forward(y);
-        made.push(y);
-      }
-    } catch (e) {
-      // Never the input, a parameter or a buffer (a module may return one of those).
-      const owned = new Set<Tensor>([x, ...this.parameters(), ...this.namedBuffers().map(([, b]) => b)]);
-      for (const t of made) if (!owned.has(t) && !(t instanceof Parameter)) t.dispose();
-      throw e;
-    }
-    return y;
+    return tidy(() => {
+      let y = x;
+      for (let i = 0; i < this.length; i++) y = this[i]!.forward(y);
+      return y;
+    });
   }
 }
