@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ValueError } from '../errors.js';
+import { OutOfMemoryError, ProfundoError, ValueError } from '../errors.js';
 import { Module } from '../nn/module.js';
 import { tensor } from '../ops/creation.js';
 import { Tensor } from '../tensor.js';
@@ -73,7 +73,7 @@ export async function saveSafetensors(
       configurable: true,
     });
   });
-  return serializeSafetensors(arrays, metadata);
+  return asOp(op, () => serializeSafetensors(arrays, metadata));
 }
 
 /**
@@ -104,7 +104,7 @@ export async function loadSafetensors(
   if (!(module instanceof Module)) throw new ValueError(op, 'the first argument must be an nn.Module');
   const strict = options.strict ?? true;
   if (typeof strict !== 'boolean') throw new ValueError(op, `strict must be a boolean, got ${typeof strict}`);
-  const { tensors, metadata } = parseSafetensors(bytes);
+  const { tensors, metadata } = asOp(op, () => parseSafetensors(bytes));
   const state: Record<string, Tensor> = {};
   const made: Tensor[] = [];
   try {
@@ -113,10 +113,25 @@ export async function loadSafetensors(
       made.push(value);
       Object.defineProperty(state, name, { value, enumerable: true, writable: true, configurable: true });
     }
-    module.loadStateDict(state, { strict });
+    asOp(op, () => module.loadStateDict(state, { strict }));
   } finally {
     // Parameters that took these values hold their own reference to the storage.
     for (const t of made) t.dispose();
   }
   return metadata;
+}
+
+/**
+ * Runs `fn`, renaming a typed error it throws after `op`, the function the user called (its
+ * class and message stay): `loadSafetensors: ...` rather than `parseSafetensors: ...` or
+ * `loadStateDict: ...`.
+ */
+function asOp<T>(op: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof ProfundoError) || e.op === op || e instanceof OutOfMemoryError) throw e;
+    const Type = e.constructor as new (op: string, message: string) => ProfundoError;
+    throw new Type(op, e.message.slice(e.op.length + 2));
+  }
 }
