@@ -61,7 +61,10 @@ export class Adam extends Optimizer<AdamOptions> {
 
 /** @internal Checks the options Adam and AdamW share. */
 export function validateAdam(name: string, o: AdamOptions): void {
-  const [b1, b2] = o.betas ?? [];
+  if (!Array.isArray(o.betas) || o.betas.length !== 2) {
+    throw new ValueError(name, `betas must be a pair [beta1, beta2], got ${Array.isArray(o.betas) ? `[${o.betas.join(', ')}]` : String(o.betas)}`);
+  }
+  const [b1, b2] = o.betas;
   if (!(b1! >= 0 && b1! < 1)) throw new ValueError(name, `betas[0] must be in [0, 1), got ${b1}`);
   if (!(b2! >= 0 && b2! < 1)) throw new ValueError(name, `betas[1] must be in [0, 1), got ${b2}`);
   if (!(o.eps >= 0)) throw new ValueError(name, `eps must be >= 0, got ${o.eps}`);

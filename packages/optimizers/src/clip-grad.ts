@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { div, noGrad, scalar, tidy, ValueError, type Tensor } from '@profundo/core';
+import { BackendError, DisposedError, DTypeError, div, noGrad, scalar, tidy, ValueError, type Tensor } from '@profundo/core';
 
 /**
  * Rescales the gradients of `params` in place so that their total norm (the norm of all of
@@ -35,7 +35,7 @@ import { div, noGrad, scalar, tidy, ValueError, type Tensor } from '@profundo/co
 export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normType = 2): Tensor {
   if (!(maxNorm >= 0)) throw new ValueError('clipGradNorm', `maxNorm must be >= 0, got ${maxNorm}`);
   if (!(normType > 0)) throw new ValueError('clipGradNorm', `normType must be > 0 or Infinity, got ${normType}`);
-  const grads = gradsOf(params);
+  const grads = gradsOf('clipGradNorm', params);
   if (grads.length === 0) return scalar(0);
   return tidy(() =>
     noGrad(() => {
@@ -72,12 +72,27 @@ export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normTyp
  */
 export function clipGradValue(params: readonly Tensor[], clipValue: number): void {
   if (!(clipValue >= 0)) throw new ValueError('clipGradValue', `clipValue must be >= 0, got ${clipValue}`);
-  const grads = gradsOf(params);
+  const grads = gradsOf('clipGradValue', params);
   tidy(() => noGrad(() => {
     for (const g of grads) g.assign(g.clamp(-clipValue, clipValue));
   }));
 }
 
-function gradsOf(params: readonly Tensor[]): Tensor[] {
-  return params.flatMap((p) => (p.grad ? [p.grad] : []));
+/**
+ * The gradients of `params` (those that have one), checked before any is changed: live,
+ * float32 and on one backend, so a clip that fails leaves every gradient as it was.
+ */
+function gradsOf(op: string, params: readonly Tensor[]): Tensor[] {
+  const grads: Tensor[] = [];
+  params.forEach((p, i) => {
+    const g = p.grad;
+    if (!g) return;
+    if (g.isDisposed) throw new DisposedError(op, `the gradient of parameter ${i} (shape [${g.shape}]) was disposed`);
+    if (g.dtype !== 'float32') throw new DTypeError(op, `the gradient of parameter ${i} must be float32, got ${g.dtype}`);
+    if (grads.length > 0 && g.backend(op) !== grads[0]!.backend(op)) {
+      throw new BackendError(op, `the gradient of parameter ${i} lives on backend '${g.backendName}', an earlier one on '${grads[0]!.backendName}'`);
+    }
+    grads.push(g);
+  });
+  return grads;
 }

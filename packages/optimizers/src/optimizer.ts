@@ -113,11 +113,16 @@ export abstract class Optimizer<O extends BaseOptions> {
    */
   addParamGroup(group: ParamGroupInput<O>): void {
     const seen = new Set(this.paramGroups.flatMap((g) => g.params));
-    for (const p of group.params) {
-      if (seen.has(p)) throw new ValueError(this.name, 'a parameter appears in more than one group');
-      if (p.dtype !== 'float32') throw new ValueError(this.name, `parameters must be float32, got ${p.dtype}`);
-      seen.add(p);
+    if (group === null || typeof group !== 'object' || !Array.isArray(group.params)) {
+      throw new ValueError(this.name, `a parameter group needs a params array, got ${group === null ? 'null' : typeof group}`);
     }
+    group.params.forEach((p, i) => {
+      if (!isTensor(p)) throw new ValueError(this.name, `params[${i}] must be a Tensor, got ${p === null ? 'null' : typeof p}`);
+      if (seen.has(p)) throw new ValueError(this.name, 'a parameter appears in more than one group');
+      if (p.isDisposed) throw new DisposedError(this.name, `params[${i}] (shape [${p.shape}]) was already disposed`);
+      if (p.dtype !== 'float32') throw new DTypeError(this.name, `parameters must be float32, got ${p.dtype} (params[${i}], shape [${p.shape}])`);
+      seen.add(p);
+    });
     const { params, ...overrides } = group;
     const options = { ...mergeOptions(this.defaults, overrides as unknown as Partial<O>), params: [...params] } as ParamGroup<O>;
     this.validate(options);
@@ -309,7 +314,7 @@ export abstract class Optimizer<O extends BaseOptions> {
   loadStateDict(dict: OptimizerStateDict<O>): void {
     const op = `${this.name}.loadStateDict`;
     if (dict === null || typeof dict !== 'object' || !Array.isArray(dict.paramGroups) || dict.state === null || typeof dict.state !== 'object') {
-      throw new ValueError(op, 'needs { state, paramGroups } as stateDict() returns');
+      throw new ValueError(op, `needs { state, paramGroups } as stateDict() returns, got ${dict === null ? 'null' : typeof dict !== 'object' ? typeof dict : 'an object without them'}`);
     }
     if (dict.paramGroups.length !== this.paramGroups.length) {
       throw new ValueError(op, `expected ${this.paramGroups.length} parameter groups, got ${dict.paramGroups.length}`);

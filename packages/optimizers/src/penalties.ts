@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { ValueError, type Tensor } from '@profundo/core';
+import { BackendError, DisposedError, DTypeError, ValueError, type Tensor } from '@profundo/core';
 
 /**
  * The L2 penalty `λ Σᵢ ‖θᵢ‖²` over `params`: the plain sum of squares, with no ½ factor, so
@@ -63,7 +63,11 @@ export function l1Penalty(params: readonly Tensor[], lambda: number): Tensor {
 function checkPenalty(op: string, params: readonly Tensor[], lambda: number): void {
   if (params.length === 0) throw new ValueError(op, 'got no parameters to penalize');
   if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new ValueError(op, `lambda must be a finite number >= 0, got ${lambda}`);
-  for (const p of params) {
-    if (p.dtype !== 'float32') throw new ValueError(op, `parameters must be float32, got ${p.dtype}`);
-  }
+  params.forEach((p, i) => {
+    if (p.isDisposed) throw new DisposedError(op, `parameter ${i} (shape [${p.shape}]) was already disposed`);
+    if (p.dtype !== 'float32') throw new DTypeError(op, `parameters must be float32, got ${p.dtype} (parameter ${i})`);
+    if (p.backend(op) !== params[0]!.backend(op)) {
+      throw new BackendError(op, `parameter ${i} lives on backend '${p.backendName}', parameter 0 on '${params[0]!.backendName}'`);
+    }
+  });
 }

@@ -40,6 +40,7 @@ export class SGD extends Optimizer<SGDOptions> {
     super.validate(o);
     if (!(o.momentum >= 0)) throw new ValueError('SGD', `momentum must be >= 0, got ${o.momentum}`);
     if (!(o.weightDecay >= 0)) throw new ValueError('SGD', `weightDecay must be >= 0, got ${o.weightDecay}`);
+    if (!(o.dampening >= 0 && o.dampening <= 1)) throw new ValueError('SGD', `dampening must be in [0, 1], got ${o.dampening}`);
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
       throw new ValueError('SGD', 'Nesterov momentum needs momentum > 0 and dampening 0');
     }
