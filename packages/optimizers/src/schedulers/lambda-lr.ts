@@ -27,8 +27,11 @@ export class LambdaLR extends LRScheduler {
     super(optimizer);
     const n = optimizer.paramGroups.length;
     if (typeof lrLambda === 'function') this.lambdas = Array.from({ length: n }, () => lrLambda);
-    else if (lrLambda.length === n) this.lambdas = [...lrLambda];
-    else throw new ValueError('LambdaLR', `expected ${n} functions (one per group), got ${lrLambda.length}`);
+    else if (Array.isArray(lrLambda) && lrLambda.length === n) this.lambdas = [...lrLambda];
+    else throw new ValueError('LambdaLR', `expected ${n} functions (one per group), got ${Array.isArray(lrLambda) ? lrLambda.length : typeof lrLambda}`);
+    this.lambdas.forEach((f, i) => {
+      if (typeof f !== 'function') throw new ValueError('LambdaLR', `lrLambda[${i}] must be a function of the epoch, got ${f === null ? 'null' : typeof f}`);
+    });
     this.start();
   }
 

@@ -56,10 +56,14 @@ export abstract class LRScheduler {
 
   /** @param optimizer the optimizer to drive. */
   constructor(optimizer: SchedulerTarget) {
+    if (optimizer === null || typeof optimizer !== 'object' || !Array.isArray(optimizer.paramGroups)) {
+      throw new ValueError(this.constructor.name, `needs an optimizer, got ${optimizer === null ? 'null' : typeof optimizer}`);
+    }
     if (optimizer.paramGroups.length === 0) throw new ValueError(this.constructor.name, 'the optimizer has no parameter groups');
     this.optimizer = optimizer;
-    for (const g of optimizer.paramGroups) if (g.initialLr === undefined) g.initialLr = g.lr;
-    this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr!);
+    // The groups record their starting rate (initialLr) only in start(), once the subclass has
+    // checked its options: a scheduler that fails to build leaves the optimizer untouched.
+    this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr ?? g.lr);
   }
 
   /**
@@ -74,13 +78,18 @@ export abstract class LRScheduler {
 
   /** Sets the learning rates for the current count; subclasses call it at the end of their constructor. */
   protected start(): void {
-    this.apply();
+    const lrs = this.ratesAt(this.constructor.name, this.lastEpoch, this.baseLrs);
+    for (const g of this.optimizer.paramGroups) if (g.initialLr === undefined) g.initialLr = g.lr;
+    this.set(lrs);
   }
 
   /** Advances the schedule by one step and sets every group's `lr`. */
   step(): void {
+    // Checked before the count moves: a schedule that gives a negative or NaN rate (or throws)
+    // leaves the scheduler and the groups' lr as they were.
+    const lrs = this.ratesAt(`${this.constructor.name}.step`, this.lastEpoch + 1, this.baseLrs);
     this.lastEpoch++;
-    this.apply();
+    this.set(lrs);
   }
 
   /** The learning rate of each group as this scheduler last set it. */
@@ -108,7 +117,7 @@ export abstract class LRScheduler {
   loadStateDict(state: LRSchedulerState): void {
     const op = `${this.constructor.name}.loadStateDict`;
     if (state === null || typeof state !== 'object' || !Array.isArray(state.baseLrs)) {
-      throw new ValueError(op, 'needs { lastEpoch, baseLrs } as stateDict() returns');
+      throw new ValueError(op, `needs { lastEpoch, baseLrs } as stateDict() returns, got ${state === null ? 'null' : typeof state !== 'object' ? typeof state : 'an object without baseLrs'}`);
     }
     if (state.baseLrs.length !== this.optimizer.paramGroups.length) {
       throw new ValueError(op, `expected ${this.optimizer.paramGroups.length} base lrs, got ${state.baseLrs.length}`);
@@ -120,10 +129,6 @@ export abstract class LRScheduler {
     this.lastEpoch = state.lastEpoch;
     this.baseLrs = baseLrs;
     this.set(lrs);
-  }
-
-  private apply(): void {
-    this.set(this.baseLrs.map((base, i) => this.lrAt(this.lastEpoch, base, i)));
   }
 
   /** Each group's rate at `epoch` from `baseLrs`; throws unless every one is a number >= 0. */

@@ -32,7 +32,7 @@ export class MultiStepLR extends LRScheduler {
   /** @param optimizer the optimizer to drive; @param options milestones and factor. */
   constructor(optimizer: SchedulerTarget, options: MultiStepLROptions) {
     super(optimizer);
-    if (!Array.isArray(options.milestones)) throw new ValueError('MultiStepLR', 'milestones must be an array of step counts');
+    if (!Array.isArray(options.milestones)) throw new ValueError('MultiStepLR', `milestones must be an array of step counts, got ${String(options.milestones)}`);
     for (const m of options.milestones) checkInteger('MultiStepLR', 'each milestone', m, 0);
     this.milestones = Object.freeze([...options.milestones].sort((a, b) => a - b));
     this.gamma = options.gamma ?? 0.1;

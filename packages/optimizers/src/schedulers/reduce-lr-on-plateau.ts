@@ -112,6 +112,7 @@ export class ReduceLROnPlateau {
     if (!(Number.isInteger(this.patience) && this.patience >= 0)) throw new ValueError(op, `patience must be an integer >= 0, got ${this.patience}`);
     if (!(Number.isInteger(this.cooldown) && this.cooldown >= 0)) throw new ValueError(op, `cooldown must be an integer >= 0, got ${this.cooldown}`);
     if (!(this.threshold >= 0)) throw new ValueError(op, `threshold must be >= 0, got ${this.threshold}`);
+    if (!(this.eps >= 0)) throw new ValueError(op, `eps must be >= 0, got ${this.eps}`);
     const n = optimizer.paramGroups.length;
     const minLr = options.minLr ?? 0;
     if (typeof minLr === 'number') this.minLrs = Array.from({ length: n }, () => minLr);
@@ -128,7 +129,10 @@ export class ReduceLROnPlateau {
    * @param metric the monitored value (a number; NaN never counts as an improvement).
    */
   step(metric: number): void {
-    if (typeof metric !== 'number') throw new ValueError('ReduceLROnPlateau.step', `metric must be a number, got ${typeof metric}`);
+    if (typeof metric !== 'number') {
+      const got = metric !== null && typeof metric === 'object' ? `a ${(metric as object).constructor?.name ?? 'object'} (read it with await t.data() or t.item() first)` : typeof metric;
+      throw new ValueError('ReduceLROnPlateau.step', `metric must be a number, got ${got}`);
+    }
     this.lastEpoch++;
     if (this.isBetter(metric)) {
       this.best = metric;
@@ -174,7 +178,7 @@ export class ReduceLROnPlateau {
    */
   loadStateDict(state: ReduceLROnPlateauState): void {
     const op = 'ReduceLROnPlateau.loadStateDict';
-    if (state === null || typeof state !== 'object') throw new ValueError(op, 'needs the object stateDict() returns');
+    if (state === null || typeof state !== 'object') throw new ValueError(op, `needs the object stateDict() returns, got ${state === null ? 'null' : typeof state}`);
     for (const name of ['lastEpoch', 'numBadEpochs', 'cooldownCounter'] as const) checkInteger(op, name, state[name], 0);
     if (typeof state.best !== 'number' || Number.isNaN(state.best)) throw new ValueError(op, `best must be a number, got ${state.best}`);
     this.lastEpoch = state.lastEpoch;
