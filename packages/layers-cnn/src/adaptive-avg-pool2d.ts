@@ -4,7 +4,7 @@
  * @module
  */
 import { adaptiveAvgPool2d, nn, type Tensor } from '@profundo/core';
-import { expectFloat } from './check.js';
+import { expectFloat, pairOption } from './check.js';
 
 /**
  * Average pooling to a fixed output size whatever the input size, as PyTorch's
@@ -22,6 +22,7 @@ export class AdaptiveAvgPool2d extends nn.Module {
   /** @param outputSize `[OH, OW]`, or one number for a square output. */
   constructor(readonly outputSize: number | readonly [number, number]) {
     super();
+    pairOption('AdaptiveAvgPool2d', 'outputSize', outputSize, 1);
   }
 
   /** Pools `x` `[N, C, H, W]` (float32) to `[N, C, OH, OW]`. */

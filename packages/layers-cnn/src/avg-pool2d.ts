@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { avgPool2d, nn, type Tensor } from '@profundo/core';
-import { expectFloat } from './check.js';
+import { ValueError, avgPool2d, nn, type Tensor } from '@profundo/core';
+import { checkPoolOptions, expectFloat } from './check.js';
 
 /** Options of {@link AvgPool2d}; defaults as in PyTorch's `nn.AvgPool2d`. */
 export interface AvgPool2dLayerOptions {
@@ -42,6 +42,10 @@ export class AvgPool2d extends nn.Module {
     super();
     this.stride = options.stride ?? kernelSize;
     this.padding = options.padding ?? 0;
+    checkPoolOptions('AvgPool2d', kernelSize, this.stride, this.padding);
+    if (options.countIncludePad !== undefined && typeof options.countIncludePad !== 'boolean') {
+      throw new ValueError('AvgPool2d', `countIncludePad must be a boolean, got ${typeof options.countIncludePad}`);
+    }
     this.countIncludePad = options.countIncludePad ?? true;
   }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { ValueError, conv2d, nn, tidy, zeros, type Conv2dPadding, type Tensor } from '@profundo/core';
-import { expectFloat } from './check.js';
+import { checkConvPadding, expectFloat, pairOption } from './check.js';
 
 /** Options of {@link Conv2d}; defaults as in PyTorch's `nn.Conv2d`. */
 export interface Conv2dLayerOptions {
@@ -22,10 +22,6 @@ export interface Conv2dLayerOptions {
 
 function positive(what: string, v: number): void {
   if (!Number.isInteger(v) || v < 1) throw new ValueError('Conv2d', `${what} must be a positive integer, got ${v}`);
-}
-
-function asPair(v: number | readonly [number, number]): [number, number] {
-  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
 }
 
 /**
@@ -76,14 +72,12 @@ export class Conv2d extends nn.Module {
     super();
     positive('inChannels', inChannels);
     positive('outChannels', outChannels);
-    this.kernelSize = asPair(kernelSize);
-    this.stride = asPair(options.stride ?? 1);
-    this.dilation = asPair(options.dilation ?? 1);
+    this.kernelSize = pairOption('Conv2d', 'kernelSize', kernelSize, 1);
+    this.stride = pairOption('Conv2d', 'stride', options.stride ?? 1, 1);
+    this.dilation = pairOption('Conv2d', 'dilation', options.dilation ?? 1, 1);
     this.padding = options.padding ?? 0;
+    checkConvPadding('Conv2d', this.padding);
     this.groups = options.groups ?? 1;
-    this.kernelSize.forEach((k) => positive('kernelSize', k));
-    this.stride.forEach((s) => positive('stride', s));
-    this.dilation.forEach((d) => positive('dilation', d));
     positive('groups', this.groups);
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
       throw new ValueError('Conv2d', `inChannels ${inChannels} and outChannels ${outChannels} must both be divisible by groups ${this.groups}`);

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { flatten, nn, type Tensor } from '@profundo/core';
+import { ValueError, flatten, nn, type Tensor } from '@profundo/core';
 
 /**
  * Flattens dims `startDim..endDim` (inclusive; by default everything but the batch dim) into
@@ -25,6 +25,9 @@ export class Flatten extends nn.Module {
     readonly endDim = -1,
   ) {
     super();
+    for (const [what, d] of [['startDim', startDim], ['endDim', endDim]] as const) {
+      if (!Number.isInteger(d)) throw new ValueError('Flatten', `${what} must be an integer, got ${String(d)}`);
+    }
   }
 
   /** Flattens `x`. */

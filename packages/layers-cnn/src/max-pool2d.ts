@@ -4,7 +4,7 @@
  * @module
  */
 import { maxPool2d, nn, type Tensor } from '@profundo/core';
-import { expectFloat } from './check.js';
+import { checkPoolOptions, expectFloat } from './check.js';
 
 /** Options of {@link MaxPool2d}; defaults as in PyTorch's `nn.MaxPool2d`. */
 export interface MaxPool2dLayerOptions {
@@ -39,6 +39,7 @@ export class MaxPool2d extends nn.Module {
     super();
     this.stride = options.stride ?? kernelSize;
     this.padding = options.padding ?? 0;
+    checkPoolOptions('MaxPool2d', kernelSize, this.stride, this.padding);
   }
 
   /** Pools `x` (float32). */
