@@ -4,6 +4,7 @@
  * @module
  */
 import { DTypeError, DisposedError, ShapeError, ValueError, add, matmul, mul, nn, softmax, tensor, transpose, where, type Tensor } from '@profundo/core';
+import { expectOneBackend } from './check.js';
 
 /**
  * A causal ("square subsequent") mask: bool `[length, keyLength]`, true where key position
@@ -70,6 +71,10 @@ export function attention(
   for (const [name, t] of [['q', q], ['k', k], ['v', v]] as const) {
     if (t.dtype !== 'float32') throw new DTypeError(op, `${name} must be float32, got ${t.dtype}`);
   }
+  expectOneBackend(op, [['q', q], ['k', k], ['v', v], ...masks.map((m) => ['a mask', m] as const)]);
+  const p = options.dropout ?? 0;
+  if (!(p >= 0 && p <= 1)) throw new ValueError(op, `dropout must be in [0, 1], got ${p}`);
+  if (options.scale !== undefined && !Number.isFinite(options.scale)) throw new ValueError(op, `scale must be a finite number, got ${options.scale}`);
   if (q.rank < 2 || k.rank < 2 || v.rank < 2) {
     throw new ShapeError(op, `q, k and v need rank >= 2, got [${q.shape}], [${k.shape}], [${v.shape}]`);
   }
@@ -98,7 +103,7 @@ export function attention(
   let scores = mul(matmul(q, transpose(k, -2, -1)), options.scale ?? 1 / Math.sqrt(d));
   for (const m of masks) scores = applyMask(op, scores, m);
   const weights = softmax(scores, -1);
-  const dropped = nn.dropout(weights, options.dropout ?? 0, options.training ?? true);
+  const dropped = nn.dropout(weights, p, options.training ?? true);
   return { output: matmul(dropped, v), weights };
 }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { DTypeError, DisposedError, ValueError, arange, eq, indexSelect, nn, noGrad, reshape, tidy, unsqueeze, where, zeros, type Tensor } from '@profundo/core';
+import { DTypeError, DisposedError, ProfundoError, ValueError, arange, eq, indexSelect, nn, noGrad, reshape, tidy, unsqueeze, where, zeros, type Tensor } from '@profundo/core';
 
 /** Options of {@link Embedding}; as PyTorch's `nn.Embedding`. */
 export interface EmbeddingOptions {
@@ -81,9 +81,12 @@ export class Embedding extends nn.Module {
       rows = indexSelect(this.weight, 0, flat);
     } catch (e) {
       flat.dispose();
-      // An index out of the table is the caller's mistake: say so under this layer's name.
-      if (e instanceof ValueError && e.op === 'indexSelect') {
-        throw new ValueError('Embedding', `${e.message.slice(e.op.length + 2)} (numEmbeddings ${this.numEmbeddings})`);
+      // An index out of the table (or ids on another backend) is the caller's mistake: say so
+      // under this layer's name, keeping the error's class.
+      if (e instanceof ProfundoError && e.op === 'indexSelect') {
+        const Type = e.constructor as new (op: string, message: string) => ProfundoError;
+        const note = e instanceof ValueError ? ` (numEmbeddings ${this.numEmbeddings})` : '';
+        throw new Type('Embedding', `${e.message.slice(e.op.length + 2)}${note}`);
       }
       throw e;
     }

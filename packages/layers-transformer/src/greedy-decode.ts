@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { DTypeError, ShapeError, ValueError, argmax, narrow, noGrad, reshape, tensor, tidy, type Tensor } from '@profundo/core';
+import { DTypeError, DisposedError, ShapeError, ValueError, argmax, narrow, noGrad, reshape, tensor, tidy, type Tensor } from '@profundo/core';
 
 /**
  * What {@link greedyDecode} needs of a sequence-to-sequence model over token ids: `encode`
@@ -43,6 +43,11 @@ export interface GreedyDecodeOptions {
  */
 export async function greedyDecode(model: Seq2SeqModel, src: Tensor, options: GreedyDecodeOptions): Promise<Tensor> {
   const { bos, eos, maxLength } = options;
+  if (src.isDisposed) throw new DisposedError('greedyDecode', `src (shape [${src.shape}]) was already disposed`);
+  for (const [what, id] of [['bos', bos], ['eos', eos]] as const) {
+    // Token ids: an Int32Array would truncate 1.5 to 1 silently.
+    if (!Number.isInteger(id) || id < 0 || id > 2 ** 31 - 1) throw new ValueError('greedyDecode', `${what} must be a token id (an integer >= 0), got ${id}`);
+  }
   if (src.dtype !== 'int32') throw new DTypeError('greedyDecode', `src must be int32 token ids, got ${src.dtype}`);
   if (src.rank !== 2) throw new ShapeError('greedyDecode', `src must be [N, S], got [${src.shape}]`);
   if (!Number.isInteger(maxLength) || maxLength < 1) throw new ValueError('greedyDecode', `maxLength must be a positive integer, got ${maxLength}`);

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { ShapeError, add, div, mean, mul, nn, ones, sqrt, sub, tidy, zeros, type Tensor } from '@profundo/core';
-import { expectFloat } from './check.js';
+import { ShapeError, ValueError, add, div, mean, mul, nn, ones, sqrt, sub, tidy, zeros, type Tensor } from '@profundo/core';
+import { expectFloat, expectLive, expectOneBackend } from './check.js';
 
 /** Options of {@link LayerNorm}; defaults as in PyTorch's `nn.LayerNorm`. */
 export interface LayerNormOptions {
@@ -46,6 +46,7 @@ export class LayerNorm extends nn.Module {
       throw new ShapeError('LayerNorm', `normalizedShape must be positive integers, got [${this.normalizedShape}]`);
     }
     this.eps = options.eps ?? 1e-5;
+    if (!(this.eps >= 0)) throw new ValueError('LayerNorm', `eps must be >= 0, got ${this.eps}`);
     const affine = options.elementwiseAffine ?? true;
     // tidy frees the initial tensors, so the parameters hold the only references to their storage.
     this.weight = affine ? tidy(() => new nn.Parameter(ones(this.normalizedShape))) : null;
@@ -54,7 +55,9 @@ export class LayerNorm extends nn.Module {
 
   /** Normalizes `x` of shape `[..., ...normalizedShape]` (float32). */
   forward(x: Tensor): Tensor {
+    expectLive('LayerNorm', x);
     expectFloat('LayerNorm', x);
+    expectOneBackend('LayerNorm', [['the input', x], ['weight', this.weight], ['bias', this.bias]]);
     const k = this.normalizedShape.length;
     if (x.rank < k || x.shape.slice(x.rank - k).join() !== this.normalizedShape.join()) {
       throw new ShapeError('LayerNorm', `expected input [..., ${this.normalizedShape}], got [${x.shape}]`);

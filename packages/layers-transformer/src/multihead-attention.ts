@@ -4,6 +4,7 @@
  * @module
  */
 import { DTypeError, DisposedError, ShapeError, ValueError, add, matmul, mean, narrow, nn, permute, reshape, tidy, transpose, zeros, type Tensor } from '@profundo/core';
+import { expectOneBackend } from './check.js';
 import { attention } from './attention.js';
 
 /** Options of {@link MultiheadAttention}; defaults as in PyTorch's `nn.MultiheadAttention`. */
@@ -172,6 +173,7 @@ export function checkAttentionInputs(
   for (const [name, t] of named) {
     if (t?.isDisposed) throw new DisposedError(op, `${name} (shape [${t.shape}]) was already disposed`);
   }
+  expectOneBackend(op, [['the parameters', mha.in_proj_weight], ...named]);
   if (query.rank !== 3 || key.rank !== 3 || value.rank !== 3 || query.shape[2] !== E || key.shape[2] !== E || value.shape[2] !== E) {
     throw new ShapeError(op, `expected query [N, L, ${E}], key [N, S, ${E}], value [N, S, ${E}], got [${query.shape}], [${key.shape}], [${value.shape}]`);
   }

@@ -4,7 +4,7 @@
  * @module
  */
 import { ShapeError, ValueError, add, keep, narrow, nn, tensor, tidy, zeros, type Tensor } from '@profundo/core';
-import { expectFloat } from './check.js';
+import { expectFloat, expectLive, expectOneBackend } from './check.js';
 
 /**
  * The fixed sinusoidal position table of Vaswani et al. (2017), shape `[length, dim]`:
@@ -66,8 +66,12 @@ export class PositionalEncoding extends nn.Module {
   ) {
     super();
     this.maxLen = options.maxLen ?? 5000;
+    const p = options.dropout ?? 0.1;
+    // Every option is checked before the table is made, so a bad one leaves nothing behind.
+    checkSizes('PositionalEncoding', this.maxLen, dModel);
+    if (!(p >= 0 && p <= 1)) throw new ValueError('PositionalEncoding', `dropout must be in [0, 1], got ${p}`);
     this.pe = keep(sinusoidalPositionalEncoding(this.maxLen, dModel));
-    this.dropout = new nn.Dropout(options.dropout ?? 0.1);
+    this.dropout = new nn.Dropout(p);
   }
 
   /** Returns `dropout(x + PE[:L])` for `x` of shape `[N, L, dModel]` or `[L, dModel]`. */
@@ -100,6 +104,7 @@ export class LearnedPositionalEmbedding extends nn.Module {
     readonly dModel: number,
   ) {
     super();
+    checkSizes('LearnedPositionalEmbedding', maxLen, dModel);
     // tidy frees the initial tensor, so the parameter holds the only reference to its storage.
     this.weight = tidy(() => new nn.Parameter(nn.init.normal(zeros([maxLen, dModel]))));
   }
@@ -110,8 +115,17 @@ export class LearnedPositionalEmbedding extends nn.Module {
   }
 }
 
+/** Checks a positional table's size: `maxLen` and `dModel` positive integers. */
+function checkSizes(op: string, maxLen: number, dModel: number): void {
+  for (const [what, n] of [['maxLen', maxLen], ['dModel', dModel]] as const) {
+    if (!Number.isInteger(n) || n <= 0) throw new ValueError(op, `${what} must be a positive integer, got ${n}`);
+  }
+}
+
 function positions(op: string, table: Tensor, x: Tensor, maxLen: number, dModel: number): Tensor {
+  expectLive(op, x);
   expectFloat(op, x);
+  expectOneBackend(op, [['the input', x], ['the table', table]]);
   if ((x.rank !== 2 && x.rank !== 3) || x.shape[x.rank - 1] !== dModel) {
     throw new ShapeError(op, `expected input [N, L, ${dModel}] or [L, ${dModel}], got [${x.shape}]`);
   }

@@ -45,6 +45,7 @@ export function layerSettings(op: string, dModel: number, nhead: number, options
     throw new ValueError(op, `dimFeedforward must be a positive integer, got ${s.dimFeedforward}`);
   }
   if (!(s.dropout >= 0 && s.dropout <= 1)) throw new ValueError(op, `dropout must be in [0, 1], got ${s.dropout}`);
+  if (!(s.layerNormEps >= 0)) throw new ValueError(op, `layerNormEps must be >= 0, got ${s.layerNormEps}`);
   return s;
 }
 
