@@ -84,9 +84,16 @@ export function spanishDayWords(day: number): string {
   return day === 30 ? 'treinta' : 'treinta y uno';
 }
 
-/** Number of days in `month` (1–12) of `year`, Gregorian leap years included. */
+/**
+ * Number of days in `month` (1–12) of `year` (1–9999, proleptic Gregorian: leap years are the
+ * multiples of 4 except centuries not divisible by 400). Anything else is a `ValueError` (a
+ * month 13 used to roll over into the next year silently).
+ */
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  checkInteger('daysInMonth', 'year', year, 1, 9999);
+  checkInteger('daysInMonth', 'month', month, 1, 12);
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');

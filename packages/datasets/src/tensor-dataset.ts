@@ -99,6 +99,9 @@ export class TensorDataset implements Dataset<[Tensor, Tensor], [Tensor, Tensor]
    */
   getBatch(indices: Int32Array): [Tensor, Tensor] {
     const op = 'TensorDataset.getBatch';
+    if (indices === null || typeof indices !== 'object' || typeof (indices as ArrayLike<number>).length !== 'number') {
+      throw new ValueError(op, `indices must be an Int32Array or an array of sample indices, got ${describe(indices)}`);
+    }
     const n = indices.length;
     const x = gatherRows(op, this.features, this.rowSize, indices, new Float32Array(n * this.rowSize));
     const y = gatherRows(op, this.labels, 1, indices, new Int32Array(n));

@@ -132,7 +132,7 @@ export class CharTokenizer {
    */
   decode(ids: ArrayLike<number>): string {
     const op = 'CharTokenizer.decode';
-    if (ids === null || ids === undefined || typeof (ids as ArrayLike<number>).length !== 'number') {
+    if (ids === null || ids === undefined || typeof ids === 'string' || typeof (ids as ArrayLike<number>).length !== 'number') {
       throw new ValueError(op, `ids must be an array of token ids, got ${describe(ids)}`);
     }
     const specials = CharTokenizer.specialTokens.length;
@@ -164,6 +164,9 @@ export class CharTokenizer {
     if (!Array.isArray(texts)) throw new ValueError(op, `texts must be an array of strings, got ${describe(texts)}`);
     checkInteger(op, 'length', length, 1, Number.MAX_SAFE_INTEGER);
     encodeOptions(op, options);
+    texts.forEach((text, row) => {
+      if (typeof text !== 'string') throw new ValueError(op, `text ${row} must be a string, got ${describe(text)}`);
+    });
     const out = new Int32Array(texts.length * length).fill(this.pad);
     texts.forEach((text, row) => {
       const ids = this.encode(text, options);
