@@ -6,6 +6,7 @@
 import { listBackends, registerBackend, setBackend, tensor } from '@profundo/core';
 import { conformanceCases, type ConformanceCase } from '@profundo/core/testing';
 import { createCpuBackend, type CpuBackend, type CpuBackendOptions, type CpuPath } from '@profundo/backend-cpu';
+import { exposePageApi, kitRunner } from '@profundo/browser-test/page';
 
 /** A backend to test: its options, and whether to create it as if the page refused shared memory. */
 export interface PageConfig {
@@ -60,10 +61,6 @@ async function entry(config: PageConfig): Promise<Entry> {
   return e;
 }
 
-function describe(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ''}` : String(e);
-}
-
 /** Deterministic values in [-1, 1). */
 function values(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);
@@ -106,21 +103,8 @@ const api = {
   async setup(config: PageConfig): Promise<CpuPath> {
     return { ...(await entry(config)).backend.path };
   },
-  /** The backend's conformance case names, in order. */
-  async caseNames(config: PageConfig): Promise<string[]> {
-    return (await entry(config)).cases.map((c) => c.name);
-  },
-  /** Runs one case; resolves to its outcome instead of rejecting. */
-  async runCase(config: PageConfig, name: string): Promise<{ ok: boolean; message?: string }> {
-    const c = (await entry(config)).cases.find((x) => x.name === name);
-    if (!c) return { ok: false, message: `no case named ${name}` };
-    try {
-      await c.run();
-      return { ok: true };
-    } catch (e) {
-      return { ok: false, message: describe(e) };
-    }
-  },
+  /** The backend's conformance case names, in order; and one case run, its outcome resolved. */
+  ...kitRunner(async (config: PageConfig) => (await entry(config)).cases),
   /**
    * An `M×K · K×N` product on the `js` path and on `other`: the largest difference between them,
    * and each one's largest error against a float64 product computed here, all relative to that
@@ -159,4 +143,4 @@ const api = {
 
 export type PageApi = typeof api;
 
-(globalThis as { profundo?: PageApi }).profundo = api;
+exposePageApi(api);

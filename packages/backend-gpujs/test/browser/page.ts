@@ -7,6 +7,7 @@ import { BackendError, listBackends, registerBackend, setBackend } from '@profun
 import { conformanceCases, type ConformanceCase } from '@profundo/core/testing';
 import { createCpuBackend } from '@profundo/backend-cpu';
 import { createGpujsBackend, type GpujsBackend, type GpujsMode } from '@profundo/backend-gpujs';
+import { exposePageApi, kitRunner } from '@profundo/browser-test/page';
 import { fusedMismatches } from '../fused.js';
 import { nanMismatches } from '../nan.js';
 import { GPUJS_GRAD_TOLERANCE, GPUJS_TOLERANCE } from '../settings.js';
@@ -36,26 +37,9 @@ async function backend(mode: GpujsMode): Promise<GpujsBackend> {
   return (await setBackend(nameOf(mode))) as GpujsBackend;
 }
 
-function describe(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ''}` : String(e);
-}
-
 const api = {
-  /** The conformance case names, in order. */
-  caseNames(mode: GpujsMode): string[] {
-    return casesFor(mode).map((c) => c.name);
-  },
-  /** Runs one case; resolves to its outcome instead of rejecting. */
-  async runCase(mode: GpujsMode, name: string): Promise<{ ok: boolean; message?: string }> {
-    const c = casesFor(mode).find((x) => x.name === name);
-    if (!c) return { ok: false, message: `no case named ${name}` };
-    try {
-      await c.run();
-      return { ok: true };
-    } catch (e) {
-      return { ok: false, message: describe(e) };
-    }
-  },
+  /** The conformance case names, in order; and one case run, its outcome resolved. */
+  ...kitRunner(casesFor),
   /** What the backend reports about itself. */
   async info(mode: GpujsMode): Promise<{ name: string; mode: string; readSync: boolean; maxElements: number; fused: string[] }> {
     const b = await backend(mode);
@@ -97,4 +81,4 @@ const api = {
   },
 };
 
-(globalThis as { profundo?: typeof api }).profundo = api;
+exposePageApi(api);

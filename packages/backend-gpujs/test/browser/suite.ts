@@ -11,7 +11,7 @@ import { maxRelativeDiff, type TidyReport } from '../training.js';
 import { openPage, type Session } from './harness.js';
 
 type Api = {
-  caseNames(mode: GpujsMode): string[];
+  caseNames(mode: GpujsMode): Promise<string[]>;
   runCase(mode: GpujsMode, name: string): Promise<{ ok: boolean; message?: string }>;
   info(mode: GpujsMode): Promise<{ name: string; mode: string; readSync: boolean; maxElements: number; fused: string[] }>;
   fused(mode: GpujsMode): Promise<string[]>;
