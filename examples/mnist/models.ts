@@ -28,6 +28,17 @@ function lenet(): nn.Sequential {
   );
 }
 
+/**
+ * The main job's training defaults (train.ts's command-line defaults), shared with the soak
+ * test so both train the same way.
+ */
+export const trainDefaults = { optimizer: 'momentum', momentum: 0.9, batchSize: 64, epochs: 12, hidden: 256, seed: 0 } as const;
+
+/** The main job's default weight decay for the model `name`: 5e-4 for LeNet, none for the MLP. */
+export function defaultWeightDecay(name: string): number {
+  return name === 'lenet' ? 5e-4 : 0;
+}
+
 /** Builds the model `name`; `hidden` is the MLP's width. */
 export function makeModel(name: string, hidden: number): nn.Sequential {
   if (name === 'lenet') return lenet();

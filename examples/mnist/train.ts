@@ -16,7 +16,7 @@ import { argmax, loadSafetensors, manualSeed, nn, noGrad, registerBackend, saveS
 import { createCpuBackend, type CpuPath } from '@profundo/backend-cpu';
 import { DataLoader, loadMnist, type TensorDataset } from '@profundo/datasets';
 import { CosineAnnealingLR } from '@profundo/optimizers';
-import { makeModel, takesImages } from './models.js';
+import { defaultWeightDecay, makeModel, takesImages, trainDefaults } from './models.js';
 import { makeOptimizer } from './optimizer-by-name.js';
 import { ProgressBar } from '../shared/progress.js';
 
@@ -25,19 +25,19 @@ const { values: args } = parseArgs({
   options: {
     model: { type: 'string', default: 'lenet' },
     backend: { type: 'string', default: 'cpu' },
-    epochs: { type: 'string' },
-    hidden: { type: 'string', default: '256' },
-    optimizer: { type: 'string', default: 'momentum' },
+    epochs: { type: 'string', default: String(trainDefaults.epochs) },
+    hidden: { type: 'string', default: String(trainDefaults.hidden) },
+    optimizer: { type: 'string', default: trainDefaults.optimizer },
     lr: { type: 'string' },
-    momentum: { type: 'string', default: '0.9' },
+    momentum: { type: 'string', default: String(trainDefaults.momentum) },
     'weight-decay': { type: 'string' },
-    'batch-size': { type: 'string', default: '64' },
-    seed: { type: 'string', default: '0' },
+    'batch-size': { type: 'string', default: String(trainDefaults.batchSize) },
+    seed: { type: 'string', default: String(trainDefaults.seed) },
     save: { type: 'string' },
   },
 });
 const modelName = args.model!;
-const epochs = Number(args.epochs ?? 12);
+const epochs = Number(args.epochs);
 const batchSize = Number(args['batch-size']);
 const seed = Number(args.seed);
 const savePath = args.save ?? `mnist-${modelName}.safetensors`;
@@ -60,7 +60,7 @@ const parameterCount = model.parameters().reduce((n, p) => n + p.size, 0);
 const path = 'path' in backend ? ` (${describePath(backend.path as CpuPath)})` : '';
 console.log(`MNIST: ${train.length} training and ${test.length} test digits; ${modelName} (${parameterCount} parameters) on the ${args.backend} backend${path}`);
 
-const weightDecay = Number(args['weight-decay'] ?? (modelName === 'lenet' ? 5e-4 : 0));
+const weightDecay = args['weight-decay'] === undefined ? defaultWeightDecay(modelName) : Number(args['weight-decay']);
 const { optimizer, lr } = makeOptimizer(args.optimizer!, model.parameters(), {
   lr: args.lr === undefined ? undefined : Number(args.lr),
   momentum: Number(args.momentum),

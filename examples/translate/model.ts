@@ -4,6 +4,7 @@
  */
 import { keep, nn, tensor, type Generator, type Tensor } from '@profundo/core';
 import type { CharTokenizer, SpanishDatePair } from '@profundo/datasets';
+import { Adam, CosineAnnealingLR, LinearLR, SequentialLR } from '@profundo/optimizers';
 import { Embedding, PositionalEncoding, Transformer, causalMask, greedyDecode, type Seq2SeqModel } from '@profundo/layers-transformer';
 
 /** Longest source phrase, in ids (the longest generated phrase has 45 characters). */
@@ -25,13 +26,33 @@ export interface Seq2SeqConfig {
 }
 
 /**
+ * The example's training defaults (train.ts's command-line defaults), shared with the soak
+ * test so both train the same model the same way.
+ */
+export const trainDefaults = {
+  train: 6000,
+  test: 500,
+  epochs: 4,
+  batchSize: 32,
+  lr: 3e-3,
+  warmup: 100,
+  dModel: 32,
+  heads: 2,
+  layers: 2,
+  ff: 64,
+  dropout: 0,
+  seed: 0,
+} as const;
+
+/**
  * Character embeddings (pad row 0) plus sinusoidal positions into a pre-norm
  * {@link Transformer}, and a linear generator to next-character logits. Sources are
  * right-padded with id 0 to any length; padding is masked out of the encoder's self-attention
  * and the decoder's attention to the memory, so how much there is does not change the result.
  * `encode` remembers the padding mask of the memory it made last (kept out of `tidy`, so it
  * survives a `tidy` that returns the memory, and freed by the next `encode`), so `decode`
- * needs only ids and that memory, as {@link greedyDecode} wants.
+ * needs only ids and that memory, as {@link greedyDecode} wants. `forward` (teacher forcing)
+ * remembers nothing, so a training step in `tidy` leaves no tensor behind.
  */
 export class Seq2Seq extends nn.Module implements Seq2SeqModel {
   srcEmb: Embedding;
@@ -53,25 +74,52 @@ export class Seq2Seq extends nn.Module implements Seq2SeqModel {
 
   /** Source ids `[N, S]` → memory `[N, S, dModel]`. */
   encode(src: Tensor): Tensor {
-    const srcKeyPaddingMask = src.eq(PAD);
-    const memory = this.transformer.encode(this.pos.forward(this.srcEmb.forward(src)), { srcKeyPaddingMask });
+    const { memory, mask } = this.encodeMasked(src);
     this.last?.mask.dispose();
-    this.last = { memory, mask: keep(srcKeyPaddingMask) };
+    this.last = { memory, mask: keep(mask) };
     return memory;
   }
 
   /** Target ids `[N, T]` and memory → logits `[N, T, vocab]`, causally masked. */
   decode(tgt: Tensor, memory: Tensor): Tensor {
-    const x = this.pos.forward(this.tgtEmb.forward(tgt));
     if (this.last?.memory !== memory) throw new Error('Seq2Seq.decode: pass the memory from the latest encode call');
-    const memoryKeyPaddingMask = this.last.mask;
-    return this.generator.forward(this.transformer.decode(x, memory, { tgtMask: causalMask(tgt.shape[1]!), memoryKeyPaddingMask }));
+    return this.decodeMasked(tgt, memory, this.last.mask);
   }
 
-  /** Teacher-forced logits `[N, T, vocab]`. */
+  /** Teacher-forced logits `[N, T, vocab]`; keeps no mask (see the class comment). */
   forward(src: Tensor, tgt: Tensor): Tensor {
-    return this.decode(tgt, this.encode(src));
+    const { memory, mask } = this.encodeMasked(src);
+    return this.decodeMasked(tgt, memory, mask);
   }
+
+  private encodeMasked(src: Tensor): { memory: Tensor; mask: Tensor } {
+    const mask = src.eq(PAD);
+    return { memory: this.transformer.encode(this.pos.forward(this.srcEmb.forward(src)), { srcKeyPaddingMask: mask }), mask };
+  }
+
+  private decodeMasked(tgt: Tensor, memory: Tensor, memoryKeyPaddingMask: Tensor): Tensor {
+    const x = this.pos.forward(this.tgtEmb.forward(tgt));
+    return this.generator.forward(this.transformer.decode(x, memory, { tgtMask: causalMask(tgt.shape[1]!), memoryKeyPaddingMask }));
+  }
+}
+
+/**
+ * The example's optimizer: Adam at `lr`, with a linear warmup from 1% over `warmup` steps
+ * (at most `total - 1`), then a cosine decay to zero at step `total`. Call `schedule.step()`
+ * after each `optimizer.step()`.
+ */
+export function adamWithWarmup(
+  model: nn.Module,
+  options: { lr: number; warmup: number; total: number },
+): { optimizer: Adam; schedule: SequentialLR; warmup: number } {
+  const warmup = Math.min(options.warmup, options.total - 1);
+  const optimizer = new Adam(model.parameters(), { lr: options.lr });
+  const schedule = new SequentialLR(
+    optimizer,
+    [new LinearLR(optimizer, { startFactor: 0.01, totalIters: warmup }), new CosineAnnealingLR(optimizer, { tMax: options.total - warmup })],
+    [warmup],
+  );
+  return { optimizer, schedule, warmup };
 }
 
 /**

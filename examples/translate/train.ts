@@ -17,25 +17,24 @@ import { parseArgs } from 'node:util';
 import { Generator, manualSeed, registerBackend, setBackend, tidy } from '@profundo/core';
 import { createCpuBackend } from '@profundo/backend-cpu';
 import { CharTokenizer, spanishDates } from '@profundo/datasets';
-import { Adam, CosineAnnealingLR, LinearLR, SequentialLR } from '@profundo/optimizers';
-import { Seq2Seq, batch, encodePairs, lengthBucketedBatches, loss, translate } from './model.js';
+import { Seq2Seq, adamWithWarmup, batch, encodePairs, lengthBucketedBatches, loss, trainDefaults, translate } from './model.js';
 import { ProgressBar } from '../shared/progress.js';
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
-    train: { type: 'string', default: '6000' },
-    test: { type: 'string', default: '500' },
-    epochs: { type: 'string', default: '4' },
-    'batch-size': { type: 'string', default: '32' },
-    lr: { type: 'string', default: '3e-3' },
-    warmup: { type: 'string', default: '100' },
-    'd-model': { type: 'string', default: '32' },
-    heads: { type: 'string', default: '2' },
-    layers: { type: 'string', default: '2' },
-    ff: { type: 'string', default: '64' },
-    dropout: { type: 'string', default: '0' },
-    seed: { type: 'string', default: '0' },
+    train: { type: 'string', default: String(trainDefaults.train) },
+    test: { type: 'string', default: String(trainDefaults.test) },
+    epochs: { type: 'string', default: String(trainDefaults.epochs) },
+    'batch-size': { type: 'string', default: String(trainDefaults.batchSize) },
+    lr: { type: 'string', default: String(trainDefaults.lr) },
+    warmup: { type: 'string', default: String(trainDefaults.warmup) },
+    'd-model': { type: 'string', default: String(trainDefaults.dModel) },
+    heads: { type: 'string', default: String(trainDefaults.heads) },
+    layers: { type: 'string', default: String(trainDefaults.layers) },
+    ff: { type: 'string', default: String(trainDefaults.ff) },
+    dropout: { type: 'string', default: String(trainDefaults.dropout) },
+    seed: { type: 'string', default: String(trainDefaults.seed) },
   },
 });
 const epochs = Number(args.epochs);
@@ -73,14 +72,8 @@ for (const p of trainPairs.slice(0, 3)) console.log(`  e.g. ${JSON.stringify(p.s
 
 const batches = Math.ceil(data.length / batchSize);
 const total = epochs * batches;
-const warmup = Math.min(Number(args.warmup), total - 1);
 const lr = Number(args.lr);
-const optimizer = new Adam(model.parameters(), { lr });
-const schedule = new SequentialLR(
-  optimizer,
-  [new LinearLR(optimizer, { startFactor: 0.01, totalIters: warmup }), new CosineAnnealingLR(optimizer, { tMax: total - warmup })],
-  [warmup],
-);
+const { optimizer, schedule, warmup } = adamWithWarmup(model, { lr, warmup: Number(args.warmup), total });
 console.log(`Adam (lr ${lr}, ${warmup} warmup steps, then cosine), batch size ${batchSize}, ${epochs} epochs (${total} steps), seed ${seed}`);
 
 const shuffler = new Generator(seed);
