@@ -86,10 +86,11 @@ for (const backend of backends) {
 }
 
 console.log('\nsoak summary (slopes per 1,000 steps; all must be exactly 0)');
+const width = Math.max(0, ...results.map((r) => r.describe.length));
 for (const r of results) {
   const slopes = r.series.map((s) => `${s.name} ${s.slope === 0 ? '0' : s.slope.toPrecision(4)}`).join(', ');
   console.log(
-    `  ${r.ok ? 'ok  ' : 'FAIL'} ${r.job.padEnd(11)} ${r.describe.padEnd(28)} ${String(r.steps).padStart(5)} steps ${r.seconds.toFixed(1).padStart(7)} s  ` +
+    `  ${r.ok ? 'ok  ' : 'FAIL'} ${r.job.padEnd(11)} ${r.describe.padEnd(width)} ${String(r.steps).padStart(5)} steps ${r.seconds.toFixed(1).padStart(7)} s  ` +
       `tensors ${r.series[0]!.start}→${r.series[0]!.end}, bytes ${r.series[1]!.start}→${r.series[1]!.end}; slopes: ${slopes}`,
   );
 }
