@@ -168,7 +168,9 @@ export function conv2dForward(geom: usize, x: usize, wt: usize, y: usize, lo: i3
     for (let n = lo; n < hi; n++) {
       const xg = g.input(x, n, gi);
       if (!g.direct) im2col(g, xg, 0, g.cg, col, false);
-      gemm(og, P, K, wg, K, 1, packed, g.direct ? xg : col, P, 1, g.output(y, n, gi), P, 0, scratch);
+      // The column matrix is read in place (the packed weights follow it, so the last panel's
+      // over-read stays inside this scratch).
+      gemm(og, P, K, wg, K, 1, packed, g.direct ? xg : col, P, 1, g.output(y, n, gi), P, 0, scratch, packed != 0 && !g.direct);
     }
   }
 }

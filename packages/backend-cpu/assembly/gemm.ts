@@ -145,7 +145,7 @@ function packB(b: usize, brs: i32, bcs: i32, nc: i32, kc: i32, dst: usize): void
 /**
  * One MR×NR tile: c (row stride ldc bytes) = (c +) Σ_k pa[k]·pb[k]. `add` selects accumulate.
  */
-@inline function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, add: bool): void {
+@inline function micro(kc: i32, pa: usize, pb: usize, bStep: usize, c: usize, ldc: usize, add: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -162,7 +162,7 @@ function packB(b: usize, brs: i32, bcs: i32, nc: i32, kc: i32, dst: usize): void
     a = v128.load32_splat(pa, 12);
     c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
     pa += MR * 4;
-    pb += NR * 4;
+    pb += bStep;
   }
   if (add) {
     c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
@@ -180,9 +180,11 @@ function packB(b: usize, brs: i32, bcs: i32, nc: i32, kc: i32, dst: usize): void
  * Multiplies a packed mc×kc A block by a packed kc×nc B block into C at c (row stride ldc
  * bytes). Tiles that hang over C's edge are computed into `edge` (4×8) and copied in part.
  */
-function macro(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, add: bool, edge: usize): void {
+function macro(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, bStep: usize, c: usize, ldc: usize, add: bool, edge: usize): void {
   const panelA = <usize>kc * MR * 4;
-  const panelB = <usize>kc * NR * 4;
+  // Packed B: panels of kc rows of NR floats, one after another. Unpacked (row-major B read in
+  // place): panel j starts NR floats after panel j - 1, and its rows are bStep apart.
+  const panelB = bStep == NR * 4 ? <usize>kc * NR * 4 : NR * 4;
   for (let j = 0; j < nc; j += NR) {
     const cols = min(NR, nc - j);
     const bp = pb + <usize>(j / NR) * panelB;
@@ -191,9 +193,9 @@ function macro(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: u
       const ap = pa + <usize>(i / MR) * panelA;
       const ct = c + <usize>i * ldc + (<usize>j << 2);
       if (rows == MR && cols == NR) {
-        micro(kc, ap, bp, ct, ldc, add);
+        micro(kc, ap, bp, bStep, ct, ldc, add);
       } else {
-        micro(kc, ap, bp, edge, NR * 4, false);
+        micro(kc, ap, bp, bStep, edge, NR * 4, false);
         for (let r = 0; r < rows; r++) {
           const row = ct + <usize>r * ldc;
           const e = edge + <usize>r * NR * 4;
@@ -250,13 +252,20 @@ export function packWholeA(M: i32, K: i32, a: usize, ars: i32, acs: i32, dst: us
   }
 }
 
-/** {@link sgemm}, reading A from `packed` (made by {@link packWholeA}; M ≤ MC) when it is not 0. */
+/**
+ * {@link sgemm}, reading A from `packed` (made by {@link packWholeA}; M ≤ MC) when it is not 0.
+ * With `inPlaceB` (only with `packed`, and B row-major: bcs = 1) the micro-kernel reads B's rows
+ * where they lie instead of packing them: for a product used once, such as a convolution's
+ * column matrix, packing would be a whole extra pass. The last panel may read up to NR - 1
+ * floats past the end of B's last row (the results there are discarded): the caller must own
+ * that memory.
+ */
 export function gemm(
   M: i32, N: i32, K: i32,
   a: usize, ars: i32, acs: i32, packed: usize,
   b: usize, brs: i32, bcs: i32,
   c: usize, ldc: i32,
-  accumulate: i32, scratch: usize,
+  accumulate: i32, scratch: usize, inPlaceB: bool = false,
 ): void {
   const ldcb = <usize>ldc << 2;
   if (K == 0) {
@@ -272,17 +281,23 @@ export function gemm(
     let slice = packed;
     for (let k0 = 0; k0 < K; k0 += kStep) {
       const kc = min(kStep, K - k0);
-      packB(b + ((<usize>k0 * brs + <usize>j0 * bcs) << 2), brs, bcs, nc, kc, pb);
+      if (!inPlaceB) packB(b + ((<usize>k0 * brs + <usize>j0 * bcs) << 2), brs, bcs, nc, kc, pb);
       const add = accumulate != 0 || k0 > 0;
       if (packed != 0) {
-        macro(M, nc, kc, slice, pb, c + (<usize>j0 << 2), ldcb, add, pb + KC * NC * 4);
+        if (inPlaceB) {
+          // B read where it lies: no packing pass.
+          const bk = b + ((<usize>k0 * brs + <usize>j0) << 2);
+          macro(M, nc, kc, slice, bk, <usize>brs << 2, c + (<usize>j0 << 2), ldcb, add, pb + KC * NC * 4);
+        } else {
+          macro(M, nc, kc, slice, pb, NR * 4, c + (<usize>j0 << 2), ldcb, add, pb + KC * NC * 4);
+        }
         slice += rows * kc * 4;
         continue;
       }
       for (let i0 = 0; i0 < M; i0 += MC) {
         const mc = min(MC, M - i0);
         packA(a + ((<usize>i0 * ars + <usize>k0 * acs) << 2), ars, acs, mc, kc, pa);
-        macro(mc, nc, kc, pa, pb, c + <usize>i0 * ldcb + (<usize>j0 << 2), ldcb, add, pb + KC * NC * 4);
+        macro(mc, nc, kc, pa, pb, NR * 4, c + <usize>i0 * ldcb + (<usize>j0 << 2), ldcb, add, pb + KC * NC * 4);
       }
     }
   }
