@@ -88,3 +88,27 @@ function stridesOf(shape: readonly number[]): number[] {
   }
   return s;
 }
+
+/**
+ * PyTorch's `TransformerEncoderLayer` state dict as the weights of a hand-written layer that
+ * computes `x·W + b`: Linear weights transposed to `[in, out]`, biases and LayerNorm
+ * parameters as they are.
+ */
+export function encoderLayerWeights(p: Record<string, HostTensor>): Record<string, HostTensor> {
+  const dense = (h: HostTensor): HostTensor => permute(h, [1, 0]);
+  return {
+    inW: dense(p['in_proj_weight']!),
+    inB: p['in_proj_bias']!,
+    outW: dense(p['out_proj.weight']!),
+    outB: p['out_proj.bias']!,
+    l1W: dense(p['linear1.weight']!),
+    l1B: p['linear1.bias']!,
+    l2W: dense(p['linear2.weight']!),
+    l2B: p['linear2.bias']!,
+    n1g: p['norm1.weight']!,
+    n1b: p['norm1.bias']!,
+    n2g: p['norm2.weight']!,
+    n2b: p['norm2.bias']!,
+  };
+}
+

@@ -15,7 +15,7 @@
  */
 import type * as Jax from '@jax-js/jax';
 import type { HostTensor } from '../harness/data.js';
-import { oneHot, permute, reshape } from '../harness/data.js';
+import { encoderLayerWeights, oneHot, permute, reshape } from '../harness/data.js';
 import { convInputs, type ConvCase } from '../workloads/conv.js';
 import {
   checkResult,
@@ -281,20 +281,7 @@ const MODELS: Record<StepCase['model'], (jax: JaxModule) => JaxModel> = {
     /** [B·T, D] → [B, H, T, dh] */
     const heads = (z: Arr): Arr => z.reshape([B, T, H, dh]).transpose([0, 2, 1, 3]);
     return {
-      params: ({ params: p }) => ({
-        inW: dense(p['in_proj_weight']!),
-        inB: p['in_proj_bias']!,
-        outW: dense(p['out_proj.weight']!),
-        outB: p['out_proj.bias']!,
-        l1W: dense(p['linear1.weight']!),
-        l1B: p['linear1.bias']!,
-        l2W: dense(p['linear2.weight']!),
-        l2B: p['linear2.bias']!,
-        n1g: p['norm1.weight']!,
-        n1b: p['norm1.bias']!,
-        n2g: p['norm2.weight']!,
-        n2b: p['norm2.bias']!,
-      }),
+      params: ({ params: p }) => encoderLayerWeights(p),
       input: (d) => reshape(d.x, [B * T, D]),
       target: (d) => reshape(d.y, [B * T, D]),
       loss(p, x, target) {

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers'; // registers tfjs's gradients in Node
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { oneHot, permute, reshape, type HostTensor } from '../harness/data.js';
+import { encoderLayerWeights, oneHot, permute, reshape, type HostTensor } from '../harness/data.js';
 import { convInputs, type ConvCase } from '../workloads/conv.js';
 import {
   checkResult,
@@ -212,20 +212,7 @@ const MODELS: Record<StepCase['model'], (d: StepData) => Model> = {
     const { batch: B, seq: T, dModel: D, heads: H, eps } = TRANSFORMER;
     const dh = D / H;
     const p = d.params;
-    const v = variables({
-      inW: dense(p['in_proj_weight']!),
-      inB: p['in_proj_bias']!,
-      outW: dense(p['out_proj.weight']!),
-      outB: p['out_proj.bias']!,
-      l1W: dense(p['linear1.weight']!),
-      l1B: p['linear1.bias']!,
-      l2W: dense(p['linear2.weight']!),
-      l2B: p['linear2.bias']!,
-      n1g: p['norm1.weight']!,
-      n1b: p['norm1.bias']!,
-      n2g: p['norm2.weight']!,
-      n2b: p['norm2.bias']!,
-    });
+    const v = variables(encoderLayerWeights(p));
     /** [B·T, D] → [B, H, T, dh] */
     const heads = (z: tf.Tensor): tf.Tensor4D => tf.transpose(tf.reshape(z, [-1, T, H, dh]), [0, 2, 1, 3]);
     const loss = (x: tf.Tensor, target: tf.Tensor): tf.Scalar => {
