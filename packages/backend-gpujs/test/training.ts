@@ -116,7 +116,7 @@ export async function tidyTraining(
   steps: number,
   deviceMemory: () => { buffers: number; bytes: number },
 ): Promise<TidyReport> {
-  const be = await setBackend(backend);
+  await setBackend(backend);
   manualSeed(7);
   const model = new nn.Sequential(new nn.Linear(20, 32), new nn.ReLU(), new nn.Linear(32, 4));
   const opt = new MomentumSGD(model.parameters(), 0.1, 0.9);
@@ -132,7 +132,7 @@ export async function tidyTraining(
       return l.detach();
     });
   const snapshot = () => {
-    const m = memory().backends[be.name] ?? { tensors: 0, bytes: 0 };
+    const m = memory().backends[backend] ?? { tensors: 0, bytes: 0 };
     const d = deviceMemory();
     return { tensors: m.tensors, bytes: m.bytes, buffers: d.buffers, deviceBytes: d.bytes };
   };

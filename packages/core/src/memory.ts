@@ -7,7 +7,8 @@
  *
  * @module
  */
-import type { Backend, DataHandle, DType } from './backend/backend.js';
+import type { Backend, DataArray, DataHandle, DType } from './backend/backend.js';
+import { backendLabel } from './backend/registry.js';
 import { ValueError } from './errors.js';
 
 /** Bytes per element of each dtype as core accounts for them. */
@@ -16,13 +17,25 @@ export const BYTES_PER_ELEMENT: Record<DType, number> = { float32: 4, int32: 4, 
 /** @internal Backend storage shared by a tensor and its views (reshape etc.). */
 export class Storage {
   refs = 0;
+  /** The name the backend was registered under: what `memory().backends` is keyed by. */
+  readonly label: string;
+  /** What `memory().bytes` counts for this storage: the backend's own figure when it reports one. */
+  readonly bytes: number;
+  /**
+   * The values core wrote, kept for int32 tensors on backends that cannot read synchronously,
+   * so that index values can still be validated before a kernel uses them.
+   */
+  readonly host: DataArray | null;
   constructor(
     readonly backend: Backend,
     readonly handle: DataHandle,
-    readonly bytes: number,
+    defaultBytes: number,
+    host: DataArray | null = null,
   ) {
-    const stats = statsFor(backend.name);
-    stats.bytes += bytes;
+    this.label = backendLabel(backend);
+    this.bytes = backend.byteSize ? backend.byteSize(handle) : defaultBytes;
+    this.host = host;
+    statsFor(this.label).bytes += this.bytes;
   }
 
   retain(): void {
@@ -31,7 +44,7 @@ export class Storage {
 
   release(): void {
     if (--this.refs === 0) {
-      statsFor(this.backend.name).bytes -= this.bytes;
+      statsFor(this.label).bytes -= this.bytes;
       this.backend.dispose(this.handle);
     }
   }

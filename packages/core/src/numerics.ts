@@ -5,6 +5,7 @@
  * @module
  */
 import type { DataArray } from './backend/backend.js';
+import { backendLabel } from './backend/registry.js';
 import { NumericsError, ValueError } from './errors.js';
 import { tidy } from './memory.js';
 import type { Tensor } from './tensor.js';
@@ -70,10 +71,11 @@ export function checkResult(op: string, inputs: readonly Tensor[], out: Tensor):
   if (!enabled || suspended > 0 || out.dtype !== 'float32' || out.size === 0) return;
   const backend = out.backend(op);
   if (!backend.readSync) {
-    if (!warned.has(backend.name)) {
-      warned.add(backend.name);
+    const name = backendLabel(backend);
+    if (!warned.has(name)) {
+      warned.add(name);
       console.warn(
-        `checkNumerics: backend '${backend.name}' can only read asynchronously, so ops on it are not checked ` +
+        `checkNumerics: backend '${name}' can only read asynchronously, so ops on it are not checked ` +
           '(run the step on a backend that reads synchronously, e.g. the CPU backend, to locate a NaN)',
       );
     }

@@ -5,6 +5,7 @@
  */
 import type { Backend, DataArray, DataHandle, DType, TensorInfo } from './backend/backend.js';
 import { backendLabel, getBackend } from './backend/registry.js';
+import { flushDeferredChecks } from './deferred-checks.js';
 import { BackendError, DisposedError, GradError, ShapeError, DTypeError } from './errors.js';
 import { BYTES_PER_ELEMENT, Storage, escapeScopes, releaseGraph, trackTensor, untrackTensor } from './memory.js';
 import { sameShape, sizeOf } from './shape.js';
@@ -91,7 +92,7 @@ export class Tensor {
 
   /** @internal The name of the backend holding this tensor. */
   get backendName(): string {
-    return this._storage?.backend.name ?? 'disposed';
+    return this._storage?.label ?? 'disposed';
   }
 
   /** @internal The kernel-facing view of this tensor; throws if disposed. */
@@ -109,10 +110,16 @@ export class Tensor {
     return this._storage!.backend;
   }
 
-  /** Reads the values (row-major) asynchronously. Works on every backend. */
+  /**
+   * Reads the values (row-major) asynchronously. Works on every backend. On a backend that
+   * reads only asynchronously it first reports values an earlier op could not check when it ran
+   * (an out-of-range index a kernel produced), rejecting with that op's error.
+   */
   async data(): Promise<DataArray> {
     const info = this.info('data');
-    return this._storage!.backend.read(info);
+    const backend = this._storage!.backend;
+    await flushDeferredChecks();
+    return backend.read(info);
   }
 
   /** Reads the values synchronously, where the backend allows it (CPU, WebGL). */
@@ -375,8 +382,9 @@ export function wrapHandle(
   handle: DataHandle,
   shape: readonly number[],
   dtype: DType,
+  host: DataArray | null = null,
 ): Tensor {
-  const storage = new Storage(backend, handle, sizeOf(shape) * BYTES_PER_ELEMENT[dtype]);
+  const storage = new Storage(backend, handle, sizeOf(shape) * BYTES_PER_ELEMENT[dtype], host);
   return new Tensor(storage, shape, dtype);
 }
 
@@ -393,5 +401,7 @@ export function fromArray(
   dtype: DType,
   backend: Backend = getBackend(),
 ): Tensor {
-  return wrapHandle(backend, backend.write(values, shape, dtype), shape, dtype);
+  // Without readSync, index values could not be checked before use: keep what was written.
+  const host = dtype === 'int32' && !backend.readSync ? values : null;
+  return wrapHandle(backend, backend.write(values, shape, dtype), shape, dtype, host);
 }

@@ -112,7 +112,7 @@ describe('Module.loadStateDict is atomic', () => {
     const before = memory();
     net.loadStateDict(state);
     for (const p of net.parameters()) {
-      expect(p.backendName).toBe('reference');
+      expect(p.backendName).toBe('ref');
       expect(Array.from(p.dataSync())).toEqual(new Array(p.size).fill(7));
     }
     // The parameters' values were replaced, not added to; the source tensors are untouched.

@@ -57,12 +57,13 @@ describe('tidy / keep / dispose / memory', () => {
   });
 
   it('reports the same figures per backend', () => {
-    const start = memory().backends['reference'] ?? { tensors: 0, bytes: 0 };
+    // Keyed by the name the backend was registered under ('ref' in setup.ts), not Backend.name.
+    const start = memory().backends['ref'] ?? { tensors: 0, bytes: 0 };
     const x = ones([3]);
-    expect(memory().backends['reference']).toEqual({ tensors: start.tensors + 1, bytes: start.bytes + 12 });
+    expect(memory().backends['ref']).toEqual({ tensors: start.tensors + 1, bytes: start.bytes + 12 });
     x.dispose();
-    expect(memory().backends['reference']).toEqual(start);
-    expect(Object.keys(memory().backends)).toEqual(['reference']);
+    expect(memory().backends['ref']).toEqual(start);
+    expect(Object.keys(memory().backends)).toEqual(['ref']);
   });
 
   it('rejects use of a disposed tensor, naming the op', () => {

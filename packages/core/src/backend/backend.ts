@@ -79,22 +79,41 @@ export type ReduceOp = 'sum' | 'max';
  * they are absent. A third-party backend proves itself with `@profundo/core/testing`.
  */
 export interface Backend {
-  /** A short name, e.g. `'cpu'`. */
+  /**
+   * A short label for messages, e.g. `'cpu'`. It need not equal the name the backend is
+   * registered under: core names a backend by its registered name everywhere (errors,
+   * `memory().backends`), so one backend class can be registered twice as `'cpu-a'` and `'cpu-b'`.
+   */
   readonly name: string;
 
   // ----- memory -----------------------------------------------------------------------------
 
   /**
    * Stores `values` (row-major, `values.length` = product of `shape`) and returns a handle.
+   * The typed array matches `dtype` ({@link TypedArrayFor}); bool values are 0 or 1.
    * The backend may keep `values` without copying: core never mutates an array after writing it.
    */
-  write(values: DataArray, shape: readonly number[], dtype: DType): DataHandle;
-  /** Reads a tensor's values back. The caller owns the returned array. */
+  write<D extends DType>(values: TypedArrayFor<D>, shape: readonly number[], dtype: D): DataHandle;
+  /**
+   * Reads a tensor's values back as the typed array of `info.dtype` ({@link TypedArrayFor}).
+   * The caller owns the returned array: it may modify it, so it must never be the backend's
+   * own storage (return a copy).
+   */
   read(info: TensorInfo): Promise<DataArray>;
-  /** Synchronous read, for backends that can (CPU, WebGL). Absent on async-only backends. */
+  /**
+   * Synchronous read, for backends that can (CPU, WebGL), with {@link Backend.read}'s rules.
+   * Absent on async-only backends: core then validates index values from the host copy it keeps
+   * of int32 tensors it wrote, or on the device, reporting bad ones at the next `data()`.
+   */
   readSync?(info: TensorInfo): DataArray;
   /** Frees the storage behind a handle. Core calls it exactly once per handle. */
   dispose(handle: DataHandle): void;
+  /**
+   * The bytes the storage behind `handle` occupies, as `memory().bytes` should count it;
+   * called once per handle. When absent core counts 4 bytes per float32 or int32 element and
+   * 1 per bool: a backend that stores other widths (float64, padded textures) reports its own.
+   */
+  byteSize?(handle: DataHandle): number;
 
   // ----- element-wise -----------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ import { add, clamp, div, log, maximum, mul, neg, sub } from '../ops/elementwise
 import { noGrad, record } from '../autograd/graph.js';
 import { live, sameBackend } from '../ops/run.js';
 import { asOneOp } from '../numerics.js';
+import { deferCheck, scalarLike } from '../deferred-checks.js';
 import { checkIndexValues, gather } from '../ops/indexing.js';
 import { reshape } from '../ops/movement.js';
 import { mean, sum } from '../ops/reduce.js';
@@ -75,15 +76,40 @@ function checkClassification(op: string, input: Tensor, target: Tensor): void {
   checkIndexValues(op, target, input.shape[1]!, 1);
 }
 
-/** Values outside [0, 1] (or NaN) fail, where the backend can read them synchronously. */
+/**
+ * Values outside [0, 1] (or NaN) fail: read synchronously where the backend can, else counted
+ * on the device and reported at the next `data()`.
+ */
 function checkProbabilities(op: string, input: Tensor): void {
+  if (input.size === 0) return;
   const be = input.backend(op);
-  if (!be.readSync || input.size === 0) return;
-  const values = be.readSync(input.info(op));
+  const info = input.info(op);
+  const advice = 'apply sigmoid to scores first';
+  if (!be.readSync) {
+    deferCheck(
+      `${op}:probabilities`,
+      be,
+      info,
+      (b, x, scratch) => {
+        const ge0 = b.binary('ge', x, scalarLike(b, x, 0, scratch), x.shape);
+        scratch.push(ge0);
+        const le1 = b.binary('le', x, scalarLike(b, x, 1, scratch), x.shape);
+        scratch.push(le1);
+        const inside = b.binary('minimum', { handle: ge0, shape: x.shape, dtype: 'bool' }, { handle: le1, shape: x.shape, dtype: 'bool' }, x.shape);
+        scratch.push(inside);
+        const no = b.write(Uint8Array.of(0), [], 'bool');
+        scratch.push(no);
+        return b.binary('eq', { handle: inside, shape: x.shape, dtype: 'bool' }, { handle: no, shape: [], dtype: 'bool' }, x.shape);
+      },
+      (count) => new ValueError(op, `input must hold probabilities in [0, 1], but ${count} value(s) lie outside (or are NaN); ${advice}`),
+    );
+    return;
+  }
+  const values = be.readSync(info);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (!(v >= 0 && v <= 1)) {
-      throw new ValueError(op, `input must hold probabilities in [0, 1], got ${v} at position ${i}; apply sigmoid to scores first`);
+      throw new ValueError(op, `input must hold probabilities in [0, 1], got ${v} at position ${i}; ${advice}`);
     }
   }
 }
@@ -122,7 +148,7 @@ export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Re
  * An input value outside [0, 1] (or NaN) is a ValueError naming it and its position, as in
  * PyTorch, on backends that read synchronously (CPU, WebGL; the check costs one read-back of
  * `input`). An async-only backend (WebGPU) cannot read values inside a synchronous call, so
- * there the values are not checked and such an input gives NaN.
+ * there the bad values are counted on the device and the next `data()` rejects with this error.
  *
  * @example
  * ```ts

@@ -5,23 +5,42 @@
  */
 import type { Tensor } from '../tensor.js';
 import { ShapeError, ValueError } from '../errors.js';
+import { deferCheck, scalarLike } from '../deferred-checks.js';
 import { normalizeAxis } from '../shape.js';
 import { expand, reshape } from './movement.js';
 import { expectDType, freeOnError, runKernel, sameBackend } from './run.js';
 
 /**
- * @internal Checks index values against `limit` where the backend can read synchronously (a bad index
- * on a GPU would read garbage rather than fail, so the check is worth a read there too).
+ * @internal Checks that every value of the int32 `index` lies in `[0, limit)` before a kernel
+ * uses it (a bad index on a GPU would read garbage rather than fail). Reads synchronously where
+ * the backend can, else uses the values core wrote; an index a kernel made on an async-only
+ * backend is checked on the device and reported at the next `data()`.
  */
 export function checkIndexValues(op: string, index: Tensor, limit: number, dim: number): void {
+  if (index.size === 0) return;
+  const info = index.info(op);
   const be = index.backend(op);
-  if (!be.readSync || index.size === 0) return;
-  const values = be.readSync(index.info(op));
+  const values = be.readSync ? be.readSync(info) : index._storage!.host;
+  const rule = `out of range for dim ${dim} of size ${limit}`;
+  if (!values) {
+    deferCheck(
+      `${op}:${dim}:${limit}`,
+      be,
+      info,
+      (b, x, scratch) => {
+        const low = b.binary('lt', x, scalarLike(b, x, 0, scratch), x.shape);
+        scratch.push(low);
+        const high = b.binary('ge', x, scalarLike(b, x, limit, scratch), x.shape);
+        scratch.push(high);
+        return b.binary('maximum', { handle: low, shape: x.shape, dtype: 'bool' }, { handle: high, shape: x.shape, dtype: 'bool' }, x.shape);
+      },
+      (count) => new ValueError(op, `${count} index value(s) ${rule} (found on the device, as this backend reads only asynchronously)`),
+    );
+    return;
+  }
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (v < 0 || v >= limit) {
-      throw new ValueError(op, `index ${v} at position ${i} is out of range for dim ${dim} of size ${limit}`);
-    }
+    if (v < 0 || v >= limit) throw new ValueError(op, `index ${v} at position ${i} is ${rule}`);
   }
 }
 
