@@ -3,8 +3,23 @@
  *
  * Core owns shapes, dtypes, broadcasting rules, autograd and memory scopes; a backend owns
  * only bytes and the loops over them. Every kernel receives fully validated inputs (core has
- * already checked shapes and dtypes and computed the output shape) and returns a fresh
- * {@link DataHandle} for a dense, row-major result. Kernels never mutate their inputs.
+ * already checked shapes, dtypes, axes and index values and computed the output shape) and
+ * returns a fresh {@link DataHandle} for a dense, row-major result. Each kernel's comment says
+ * which dtypes it receives and the dtype of its result; rules shared by all of them:
+ *
+ * - **Inputs are never mutated**, not even temporarily (the conformance kit reads every input
+ *   back after every kernel call).
+ * - **Any dim may be 0 or 1.** A size-0 dim makes an empty result (a kernel still returns a
+ *   handle); size-1 dims broadcast.
+ * - **float32** results are float32 values. A backend may compute, and even store, in higher
+ *   precision (float64, say) and round when read: the kit's tolerances allow it. NaN and
+ *   ±Infinity follow IEEE 754 (`x / 0 = ±Inf`, `0 / 0 = NaN`, `Inf - Inf = NaN`,
+ *   `0 · Inf = NaN`, in `matmul` too) and **NaN propagates**: every op of a NaN operand is NaN
+ *   unless its comment says otherwise (comparisons, `cast`, `pow(NaN, 0) = 1`). The sign of a
+ *   zero result is not specified (`sign(-0)` and `relu(-0)` may give `-0` or `0`).
+ * - **int32** arithmetic wraps modulo 2^32 (two's complement) like C's and PyTorch's, within
+ *   {@link Backend.maxExactInt}.
+ * - **bool** values are 0 (false) and 1 (true); false < true.
  *
  * @module
  */
@@ -35,7 +50,16 @@ export interface TensorInfo {
   readonly dtype: DType;
 }
 
-/** Element-wise functions of one argument. The output dtype equals the input dtype. */
+/**
+ * Element-wise functions of one argument. The output dtype equals the input dtype.
+ *
+ * - float32: every op, with IEEE values at the edges: `exp(-Inf) = 0`, `exp(Inf) = Inf`,
+ *   `log(0) = -Inf`, `log(x < 0) = NaN`, `sqrt(x < 0) = NaN`, `sigmoid(±Inf) = 1 / 0`,
+ *   `tanh(±Inf) = erf(±Inf) = ±1`, `sin(±Inf) = cos(±Inf) = NaN`, `relu(Inf) = Inf`,
+ *   `sign(±Inf) = ±1`, `abs(-Inf) = Inf`. Every op of NaN is NaN: `sign(NaN)`, `relu(NaN)`
+ *   and `abs(NaN)` included.
+ * - int32: `neg`, `abs`, `sign`, `relu` only; `neg` and `abs` wrap (`abs(-2^31) = -2^31`).
+ */
 export type UnaryOp =
   | 'neg'
   | 'abs'
@@ -52,8 +76,19 @@ export type UnaryOp =
 
 /**
  * Element-wise functions of two arguments with NumPy broadcasting. Both inputs share one
- * dtype. Arithmetic ops keep it; comparisons (`eq`, `ne`, `lt`, `le`, `gt`, `ge`) return `bool`.
- * `div` on int32 truncates toward zero; `pow` on int32 is integer exponentiation.
+ * dtype. Arithmetic ops and `maximum` / `minimum` keep it; comparisons (`eq`, `ne`, `lt`,
+ * `le`, `gt`, `ge`) return `bool`.
+ *
+ * - float32: every op. `pow` is JavaScript's `Math.pow`: `(-2)^3 = -8`, `(-2)^0.5 = NaN`,
+ *   `x^0 = 1` (NaN too), `0^-1 = Inf`, `1^NaN = NaN`. `maximum` / `minimum` are NaN when
+ *   either input is NaN. Comparisons with a NaN are false, except `ne`, which is true.
+ * - int32: every op, in ordinary integer order. `add`, `sub`, `mul` and `pow` wrap modulo 2^32.
+ *   `div` truncates toward zero (`-7 / 2 = -3`), `x / 0 = 0` for every `x`, and
+ *   `-2^31 / -1 = -2^31` (wraps). `pow` is integer exponentiation: `x^0 = 1` (`0^0` too); a
+ *   negative exponent gives the real result truncated toward zero: `1^-n = 1`,
+ *   `(-1)^-n = ±1` by parity, `0^-n = 0` (the `x / 0` rule), any other base 0.
+ * - bool: `maximum` (logical or), `minimum` (logical and) and the comparisons only; core
+ *   rejects arithmetic on bool.
  */
 export type BinaryOp =
   | 'add'
@@ -70,7 +105,11 @@ export type BinaryOp =
   | 'gt'
   | 'ge';
 
-/** Reductions over a set of axes. `sum` of `bool` is not used; core casts first. */
+/**
+ * Reductions over a set of axes, on float32 and int32 (core casts bool to int32 before summing).
+ * `sum` follows IEEE on float32 (any NaN, or `Inf + -Inf`, gives NaN) and wraps on int32;
+ * `max` is NaN when any reduced element is NaN.
+ */
 export type ReduceOp = 'sum' | 'max';
 
 /**
@@ -85,6 +124,16 @@ export interface Backend {
    * `memory().backends`), so one backend class can be registered twice as `'cpu-a'` and `'cpu-b'`.
    */
   readonly name: string;
+
+  /**
+   * The largest integer magnitude this backend's int32 tensors hold exactly. Absent means
+   * `2^31 - 1`: the full int32 range, with the wrapping rules above. A backend that stores
+   * integers in float32 (backend-gpujs) declares `2^24` and rejects writes of int32 values
+   * beyond it; results of int32 arithmetic beyond it are then unspecified (the conformance kit
+   * checks overflow and wrapping only within the declared range). `cast` to int32 saturates as
+   * specified whatever this says.
+   */
+  readonly maxExactInt?: number;
 
   // ----- memory -----------------------------------------------------------------------------
 
@@ -117,23 +166,41 @@ export interface Backend {
 
   // ----- element-wise -----------------------------------------------------------------------
 
-  /** Applies `op` to every element of `x`. */
+  /** Applies `op` to every element of `x` (see {@link UnaryOp} for dtypes and edge values). */
   unary(op: UnaryOp, x: TensorInfo): DataHandle;
-  /** Applies `op` pairwise with broadcasting; `outShape` is the broadcast shape. */
+  /**
+   * Applies `op` pairwise (see {@link BinaryOp}); `outShape` is the broadcast shape. `a` and `b`
+   * may have lower rank than `outShape`: shapes are right-aligned (NumPy), each input dim 1 or
+   * equal to the output's, e.g. `[3]` and `[4, 1, 3]` against `[2, 4, 5, 3]`.
+   */
   binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): DataHandle;
-  /** `cond ? a : b` element-wise (cond is `bool`), all three broadcast to `outShape`. */
+  /**
+   * `cond ? a : b` element-wise, all three broadcast to `outShape` right-aligned, as in
+   * {@link Backend.binary}. `cond` is `bool`; `a` and `b` share any dtype, which the result
+   * has. Values are selected, not computed: a NaN or Inf in the branch not taken never shows.
+   */
   where(cond: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): DataHandle;
-  /** Converts to another dtype: float→int truncates toward zero, anything→bool is `x != 0`. */
+  /**
+   * Converts to `dtype` (any dtype to any, a same-dtype cast copies):
+   * float32 → int32 truncates toward zero, NaN → 0, and ±Inf or values outside the int32 range
+   * saturate to `2147483647` / `-2147483648`; anything → bool is `x != 0` (NaN → true);
+   * int32 → float32 rounds to nearest (`2^24 + 1 → 2^24`); bool → number gives 0 / 1.
+   */
   cast(x: TensorInfo, dtype: DType): DataHandle;
 
   // ----- reductions -------------------------------------------------------------------------
 
   /**
-   * Reduces over `axes` (sorted, unique, non-empty). The result has `x`'s shape with those axes
-   * removed. `max` over an empty axis is not requested; `sum` over one gives 0.
+   * Reduces float32 or int32 `x` over `axes` (sorted, unique, non-empty; see {@link ReduceOp}).
+   * The result has `x`'s dtype and shape with those axes removed. `sum` over an empty axis
+   * gives 0; `max` over one is never requested.
    */
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataHandle;
-  /** Index (int32) of the first maximum along `axis`; the result drops that axis. */
+  /**
+   * Index (int32) of the FIRST maximum along `axis` of float32 or int32 `x`; the result drops
+   * that axis. A NaN counts as larger than every number, so with NaNs present the result is the
+   * index of the first NaN. Never requested over an empty axis.
+   */
   argmax(x: TensorInfo, axis: number): DataHandle;
 
   // ----- linear algebra ---------------------------------------------------------------------
@@ -141,11 +208,14 @@ export interface Backend {
   /**
    * Batched float32 matrix product of `a: [Ba, M, K]` and `b: [Bb, K, N]` (or their transposes
    * when `transA` / `transB`, i.e. `a: [Ba, K, M]`, `b: [Bb, N, K]`), giving `[B, M, N]`.
-   * `Ba` and `Bb` are equal, or one of them is 1 and broadcasts.
+   * `Ba` and `Bb` are equal, or one of them is 1 and broadcasts. Any size may be 0 (`K = 0`
+   * gives zeros). Sums of products follow IEEE: a NaN in a row of `a` makes that output row NaN,
+   * `Inf · 0 = NaN` (skipping zero terms is not allowed); the summation order is free.
    */
   matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean): DataHandle;
 
   // ----- movement ---------------------------------------------------------------------------
+  // Any dtype; the result has `x`'s dtype, and values (NaN, ±Inf, every int32) move unchanged.
 
   /** Reorders axes: output axis `i` is input axis `perm[i]`. */
   permute(x: TensorInfo, perm: readonly number[]): DataHandle;
@@ -153,18 +223,23 @@ export interface Backend {
   expand(x: TensorInfo, shape: readonly number[]): DataHandle;
   /** The box `begin[i] <= idx[i] < begin[i] + size[i]`, all within bounds. */
   slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): DataHandle;
-  /** Pads each axis with `pads[i] = [before, after]` (non-negative) copies of `value`. */
+  /**
+   * Pads each axis with `pads[i] = [before, after]` (non-negative) copies of `value`, which is
+   * representable in `x`'s dtype (an integer for int32, 0 or 1 for bool; ±Infinity for float32).
+   */
   pad(x: TensorInfo, pads: readonly (readonly [number, number])[], value: number): DataHandle;
-  /** Joins tensors of one dtype along `axis`; all other dims agree. */
+  /** Joins tensors of one dtype (the result's) along `axis`; all other dims agree; any may be empty. */
   concat(xs: readonly TensorInfo[], axis: number): DataHandle;
   /**
    * PyTorch's `gather`: `out[i][j][k] = x[index[i][j][k]][j][k]` for `axis = 0`, etc. `index` is
-   * int32 with `x`'s rank, every dim but `axis` no larger than `x`'s, values in range.
+   * int32 with `x`'s rank, every dim but `axis` no larger than `x`'s, values in range (core
+   * checks them). The result has `index`'s shape and `x`'s dtype.
    */
   gather(x: TensorInfo, index: TensorInfo, axis: number): DataHandle;
   /**
-   * The adjoint of `gather`: a float32 zero tensor of `outShape` into which each `src` element
-   * is added at the position `index` names along `axis` (`index` and `src` share a shape).
+   * The adjoint of `gather`: a float32 zero tensor of `outShape` into which each float32 `src`
+   * element is added at the position the int32 `index` names along `axis` (`index` and `src`
+   * share a shape; values in range). Sums follow IEEE (`Inf + -Inf = NaN`) in any order.
    */
   scatterAdd(
     index: TensorInfo,
@@ -214,14 +289,18 @@ export interface Pool2dParams {
 }
 
 /**
- * Optional kernels a backend may provide for speed. Each must match core's composite (built
- * from the primitives above) to float32 rounding. Core uses a fused forward kernel only when
+ * Optional kernels a backend may provide for speed (the conformance kit reports the cases of an
+ * absent one as skipped). Each must match core's composite (built from the primitives above) to
+ * float32 rounding, NaN and ±Inf included, and must handle `N = 0`. Core uses a fused forward kernel only when
  * either no gradient is needed or the kernels of its backward are present too: `conv2d` with
  * `conv2dBackpropInput` and `conv2dBackpropFilter`, `maxPool2d` with `maxPool2dBackprop`,
  * `avgPool2d` with `avgPool2dBackprop`. All tensors here are float32 and NCHW; weights OIHW.
  */
 export interface FusedKernels {
-  /** `softmax` along the last axis of a float32 tensor. */
+  /**
+   * `softmax` along the last axis of a float32 tensor. As core's composite: `-Inf` entries get
+   * 0, and a row holding a NaN or `+Inf` (or only `-Inf`) is all NaN.
+   */
   softmax?(x: TensorInfo): DataHandle;
   /** `logSoftmax` along the last axis of a float32 tensor. */
   logSoftmax?(x: TensorInfo): DataHandle;
@@ -259,13 +338,13 @@ export interface FusedKernels {
 
   /**
    * Max pooling of `x: [N, C, H, W]`: each output is the maximum of its window, padding
-   * counting as -Infinity (so never chosen).
+   * counting as -Infinity (so never chosen); a window holding a NaN gives NaN.
    */
   maxPool2d?(x: TensorInfo, params: Pool2dParams): DataHandle;
   /**
    * The gradient of {@link FusedKernels.maxPool2d} with respect to `x` (shape of `x`): each
-   * `dy` element is added at the position of its window's first maximum in `x` (scanning the
-   * window row by row), as PyTorch routes it.
+   * `dy` element is added at the position of its window's FIRST maximum in `x` (scanning the
+   * window row by row), as PyTorch routes it; a NaN counts as the maximum (the first NaN wins).
    */
   maxPool2dBackprop?(dy: TensorInfo, x: TensorInfo, params: Pool2dParams): DataHandle;
   /**

@@ -43,6 +43,7 @@ export function binary(
   b: TensorLike,
   backward?: (g: Tensor, x: Tensor, y: Tensor, out: Tensor) => [Tensor | null, Tensor | null],
 ): Tensor {
+  checkBoolArithmetic(op, a, b);
   const [x, y] = operands(op, a, b);
   const shape = broadcastShapes(op, x.shape, y.shape);
   const isComparison = op === 'eq' || op === 'ne' || op === 'lt' || op === 'le' || op === 'gt' || op === 'ge';
@@ -63,6 +64,24 @@ export function binary(
     throw e;
   }
   return out;
+}
+
+const ARITHMETIC: ReadonlySet<BinaryOp> = new Set(['add', 'sub', 'mul', 'div', 'pow']);
+
+/**
+ * Arithmetic is not defined on bool (the backend contract gives bool only `maximum` / `minimum`,
+ * i.e. or / and, and the comparisons): a bool operand must be cast first. Checked before any
+ * scalar is made for a number operand, so a failed call leaves nothing behind.
+ */
+function checkBoolArithmetic(op: BinaryOp, a: TensorLike, b: TensorLike): void {
+  if (!ARITHMETIC.has(op)) return;
+  const tensors = [a, b].filter((v): v is Tensor => typeof v !== 'number');
+  if (tensors.length > 0 && tensors.every((t) => t.dtype === 'bool')) {
+    throw new DTypeError(
+      op,
+      'got bool operands; arithmetic is not defined on bool (use maximum / minimum for logical or / and, or cast to int32 or float32 first)',
+    );
+  }
 }
 
 /** @internal Runs a unary kernel on float32 (or on the dtypes listed). */

@@ -30,6 +30,9 @@ const moreBinary: BadInputCase[] = [
   { name: 'sub: a number first, a bool tensor second, 2 is not a bool', make: () => [bool([2])], call: ([a]) => pf.sub(2, a), error: DTypeError, op: 'sub', mentions: ['bool'] },
   { name: 'Tensor.add: shapes that do not broadcast (method form)', make: () => [f32([2, 2]), f32([3, 1, 3])], call: ([a, b]) => a.add(b), error: ShapeError, op: 'add', mentions: ['[2,2]', '[3,1,3]'] },
   { name: 'Tensor.div: int32 by float32 (method form)', make: () => [i32([2]), f32([2])], call: ([a, b]) => a.div(b), error: DTypeError, op: 'div', mentions: ['int32', 'float32'] },
+  // Arithmetic is not defined on bool (the backend contract gives bool only or / and and comparisons).
+  ...(['add', 'sub', 'mul', 'div', 'pow'] as const).map((op): BadInputCase => ({ name: `${op}: two bool tensors`, make: () => [bool([2]), bool([2])], call: ([a, b]) => pf[op](a, b), error: DTypeError, op, mentions: ['bool', 'cast'] })),
+  { name: 'Tensor.mul: a bool tensor and the number 1 (method form)', make: () => [bool([3])], call: ([a]) => a.mul(1), error: DTypeError, op: 'mul', mentions: ['bool'] },
   { name: 'Tensor.pow: bool exponent on float32', make: () => [f32([2]), bool([2])], call: ([a, b]) => a.pow(b), error: DTypeError, op: 'pow', mentions: ['bool'] },
   { name: 'Tensor.eq: leading dims that differ', make: () => [f32([2, 1, 3]), f32([3, 2, 3])], call: ([a, b]) => a.eq(b), error: ShapeError, op: 'eq', mentions: ['[2,1,3]', '[3,2,3]'] },
 ];
