@@ -194,7 +194,8 @@ export function cast(x: TensorInfo, dtype: DType): DataHandle {
     const v = xs[i]!;
     if (dtype === 'bool') out[i] = v !== 0 ? 1 : 0; // NaN !== 0, so NaN casts to true
     else if (dtype === 'int32' && x.dtype === 'float32') out[i] = floatToInt(v);
-    else out[i] = v; // int32/bool → float32 and bool → int32 are exact; same dtype copies
+    else if (dtype === 'float32' && x.dtype === 'int32') out[i] = Math.fround(v); // 2^24 + 1 → 2^24
+    else out[i] = v; // bool → number is 0 / 1; a same-dtype cast copies
   }
   return handleOf(out);
 }
