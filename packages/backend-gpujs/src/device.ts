@@ -10,7 +10,7 @@
  * @module
  */
 import { BackendError } from '@profundo/core';
-import { gpujs, type DeviceValue, type GpuInstance, type KernelClass, type KernelRun } from './gpujs.js';
+import { gpujs, type DeviceValue, type GpuInstance, type GpuJsModule, type KernelClass, type KernelRun } from './gpujs.js';
 
 /** The gpu.js modes this backend runs in. */
 export type GpujsMode = 'headlessgl' | 'webgl2' | 'webgl' | 'webgpu';
@@ -79,7 +79,7 @@ function flatten(values: unknown, size: number): Float32Array {
   throw new BackendError('read', `gpu.js returned ${Object.prototype.toString.call(values)} for a 1-D result`);
 }
 
-const KERNEL_CLASSES: Record<GpujsMode, keyof typeof gpujs> = {
+const KERNEL_CLASSES: Record<GpujsMode, keyof GpuJsModule> = {
   headlessgl: 'HeadlessGLKernel',
   webgl2: 'WebGL2Kernel',
   webgl: 'WebGLKernel',
@@ -107,7 +107,7 @@ export class Device {
     readonly maxTextureSize: number,
   ) {
     this.async = mode === 'webgpu';
-    this.#kernelClass = gpujs[KERNEL_CLASSES[mode]];
+    this.#kernelClass = gpujs()[KERNEL_CLASSES[mode]];
     // gpu.js stores n values in a near-square texture of ceil(sqrt(n))-ish sides.
     this.maxElements = Math.min(MAX_ELEMENTS, Number.isFinite(maxTextureSize) ? (maxTextureSize - 1) ** 2 : MAX_ELEMENTS);
   }
@@ -321,5 +321,5 @@ export class Device {
 
 /** Which kernel class a mode must end up with; used to verify the mode at creation. */
 export function kernelClassFor(mode: GpujsMode): KernelClass {
-  return gpujs[KERNEL_CLASSES[mode]] as KernelClass;
+  return gpujs()[KERNEL_CLASSES[mode]] as KernelClass;
 }

@@ -19,7 +19,7 @@
 import { BackendError } from '@profundo/core';
 import { GpujsBackend } from './backend.js';
 import { Device, kernelClassFor, type GpujsMode } from './device.js';
-import { gpujs, type GpuInstance } from './gpujs.js';
+import { loadGpujs, type GpuInstance, type GpuJsModule } from './gpujs.js';
 
 export { GpujsBackend, MAX_EXACT_INT } from './backend.js';
 export { MAX_ELEMENTS, type DeviceMemoryInfo, type GpujsMode } from './device.js';
@@ -44,7 +44,7 @@ function unavailable(mode: string, why: string): BackendError {
 }
 
 /** Checks that `mode` can run here before gpu.js is asked for it (gpu.js may fall back silently). */
-async function checkAvailable(mode: GpujsMode): Promise<void> {
+async function checkAvailable(gpujs: GpuJsModule, mode: GpujsMode): Promise<void> {
   const { GPU } = gpujs;
   switch (mode) {
     case 'headlessgl':
@@ -74,6 +74,11 @@ async function checkAvailable(mode: GpujsMode): Promise<void> {
  * that is not available, or in which gpu.js would run a different backend, rejects with a
  * {@link BackendError} naming the requested mode — it never falls back silently.
  *
+ * gpu.js is an optional peer dependency, imported on the first call. In Node install it next
+ * to this package (`npm i gpu.js`); without it the call rejects with a {@link BackendError}
+ * saying so. Browser bundles need nothing more: the package's `browser` export condition and
+ * `@profundo/backend-gpujs/browser` are one module with gpu.js's browser build inlined.
+ *
  * The backend's `name` is `'gpujs'`; its `mode` is the mode it runs in. All tensors are
  * float32 on the device: int32 and bool tensors are stored as floats (exact for |v| <= 2^24;
  * larger int32 values are rejected when written), and tensors larger than
@@ -94,7 +99,8 @@ export async function createGpujsBackend(options: GpujsBackendOptions): Promise<
   if (!MODES.includes(mode)) {
     throw new BackendError('createGpujsBackend', `unknown mode ${JSON.stringify(mode)}; choose one of ${MODES.join(', ')}`);
   }
-  await checkAvailable(mode);
+  const gpujs = await loadGpujs('createGpujsBackend');
+  await checkAvailable(gpujs, mode);
   let gpu: GpuInstance;
   try {
     gpu = new gpujs.GPU(options.canvas ? { mode, canvas: options.canvas } : { mode });

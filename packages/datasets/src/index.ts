@@ -18,6 +18,7 @@ export type { Dataset } from './dataset.js';
 export { TensorDataset } from './tensor-dataset.js';
 export { DataLoader, type DataLoaderOptions } from './data-loader.js';
 export { loadMnist, type Mnist, type MnistOptions } from './mnist.js';
+export { MissingPackageError } from './errors.js';
 export { parseIdx, isGzip, type IdxData, type IdxDType, type IdxArrayFor } from './idx.js';
 export type { IdxSource } from './idx-source.js';
 export { loadMnistIdx, type MnistIdxFiles, type MnistIdxOptions } from './idx-mnist.js';

