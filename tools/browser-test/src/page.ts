@@ -11,13 +11,20 @@ export const PAGE_GLOBAL = 'profundo';
 /** A conformance case, as `conformanceCases` of `@profundo/core/testing` makes them. */
 export interface KitCase {
   name: string;
+  /** Why the case does not apply to the backend (it is then skipped, not run). */
+  skip?: string;
   run(): unknown;
 }
 
-/** The outcome of one case: a failure carries the error's name, message and stack. */
+/**
+ * The outcome of one case: a failure carries the error's name, message and stack; a case that
+ * does not apply to the backend (an optional kernel it lacks) carries `skipped`, the reason,
+ * which the Node side reports as a skipped test.
+ */
 export interface CaseOutcome {
   ok: boolean;
   message?: string;
+  skipped?: string;
 }
 
 function describeError(e: unknown): string {
@@ -28,6 +35,7 @@ function describeError(e: unknown): string {
 export async function runKitCase(cases: readonly KitCase[], name: string): Promise<CaseOutcome> {
   const c = cases.find((x) => x.name === name);
   if (!c) return { ok: false, message: `no case named ${name}` };
+  if (c.skip !== undefined) return { ok: true, skipped: c.skip };
   try {
     await c.run();
     return { ok: true };

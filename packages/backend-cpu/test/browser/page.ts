@@ -55,7 +55,7 @@ async function entry(config: PageConfig): Promise<Entry> {
       ? refusingSharedMemory(() => createCpuBackend(config.options))
       : createCpuBackend(config.options);
     await backend.ready;
-    e = { backend, cases: conformanceCases({ name: key, factory: () => backend }) };
+    e = { backend, cases: await conformanceCases({ name: key, factory: () => backend }) };
     entries.set(key, e);
   }
   return e;
@@ -103,7 +103,7 @@ const api = {
   async setup(config: PageConfig): Promise<CpuPath> {
     return { ...(await entry(config)).backend.path };
   },
-  /** The backend's conformance case names, in order; and one case run, its outcome resolved. */
+  /** The backend's conformance case names, in order; and one case run, its outcome (passed, failed or skipped) resolved. */
   ...kitRunner(async (config: PageConfig) => (await entry(config)).cases),
   /**
    * An `M×K · K×N` product on the `js` path and on `other`: the largest difference between them,

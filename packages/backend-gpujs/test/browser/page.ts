@@ -13,7 +13,7 @@ import { nanMismatches } from '../nan.js';
 import { GPUJS_GRAD_TOLERANCE, GPUJS_TOLERANCE } from '../settings.js';
 import { MAIN_JOB, mlpLosses, syntheticBatches, tidyTraining, type TidyReport } from '../training.js';
 
-const cases = new Map<string, ConformanceCase[]>();
+const cases = new Map<string, Promise<ConformanceCase[]>>();
 
 function nameOf(mode: GpujsMode): string {
   return `gpujs-${mode}`;
@@ -23,7 +23,7 @@ function factory(mode: GpujsMode) {
   return () => createGpujsBackend({ mode });
 }
 
-function casesFor(mode: GpujsMode): ConformanceCase[] {
+function casesFor(mode: GpujsMode): Promise<ConformanceCase[]> {
   let list = cases.get(mode);
   if (!list) {
     list = conformanceCases({ name: nameOf(mode), factory: factory(mode), tolerance: GPUJS_TOLERANCE, gradTolerance: GPUJS_GRAD_TOLERANCE });
@@ -38,7 +38,7 @@ async function backend(mode: GpujsMode): Promise<GpujsBackend> {
 }
 
 const api = {
-  /** The conformance case names, in order; and one case run, its outcome resolved. */
+  /** The conformance case names, in order; and one case run, its outcome (passed, failed or skipped) resolved. */
   ...kitRunner(casesFor),
   /** What the backend reports about itself. */
   async info(mode: GpujsMode): Promise<{ name: string; mode: string; readSync: boolean; maxElements: number; fused: string[] }> {

@@ -4,6 +4,14 @@
  *
  * @packageDocumentation
  */
-export { conformanceCases, type ConformanceCase, type ConformanceOptions, type Tolerance } from './conformance.js';
+export {
+  conformanceCaseNames,
+  conformanceCases,
+  ConformanceError,
+  type ConformanceCase,
+  type ConformanceOptions,
+  type ConformanceResult,
+  type Tolerance,
+} from './conformance.js';
 export { gradcheck, GradcheckError, type GradcheckOptions } from './gradcheck.js';
 export { createReferenceBackend } from './reference-backend.js';

@@ -1,7 +1,8 @@
 /**
  * A deliberately naive backend: every kernel is the plainest loop over coordinates, computed
- * in float64. It is slow and written independently of any real backend, which is what makes
- * it a useful oracle for the conformance kit.
+ * in float64 (float32 results rounded once, int32 results wrapped modulo 2^32 once). It is slow
+ * and written independently of any real backend, which is what makes it a useful oracle for
+ * the conformance kit; it passes the kit's hand-derived edge cases itself.
  *
  * @module
  */
@@ -45,11 +46,30 @@ function broadcastIndex(c: readonly number[], shape: readonly number[]): number 
   return i;
 }
 
+/** Stores exact results as `dtype`: float32 rounds, int32 wraps modulo 2^32, bool is 0 / 1. */
 function store(values: number[] | Float64Array, dtype: DType): RefData {
   const out = Float64Array.from(values, (v) =>
     dtype === 'float32' ? Math.fround(v) : dtype === 'int32' ? v | 0 : v ? 1 : 0,
   );
   return new RefData(out, dtype);
+}
+
+/** float32 → int32: truncates toward zero, NaN → 0, saturates outside the int32 range. */
+function toInt32(v: number): number {
+  if (Number.isNaN(v)) return 0;
+  if (v >= 2147483647) return 2147483647;
+  if (v <= -2147483648) return -2147483648;
+  return Math.trunc(v);
+}
+
+/** Integer power modulo 2^32; a negative exponent truncates the real result toward zero. */
+function ipow(base: number, exp: number): number {
+  if (exp < 0) return base === 1 ? 1 : base === -1 ? (exp % 2 === 0 ? 1 : -1) : 0;
+  let result = 1;
+  for (let e = exp, b = base; e > 0; e = Math.floor(e / 2), b = Math.imul(b, b)) {
+    if (e % 2 === 1) result = Math.imul(result, b);
+  }
+  return result;
 }
 
 function erf(x: number): number {
@@ -67,11 +87,11 @@ function erf(x: number): number {
 const unaryFns: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x,
   abs: Math.abs,
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), // NaN stays NaN; ±0 stays ±0
   exp: Math.exp,
   log: Math.log,
   sqrt: Math.sqrt,
-  relu: (x) => (x > 0 ? x : 0),
+  relu: (x) => (x > 0 || Number.isNaN(x) ? x : 0),
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
   tanh: Math.tanh,
   erf,
@@ -83,9 +103,10 @@ function binaryFn(op: BinaryOp, dtype: DType): (a: number, b: number) => number 
   switch (op) {
     case 'add': return (a, b) => a + b;
     case 'sub': return (a, b) => a - b;
-    case 'mul': return (a, b) => a * b;
+    case 'mul': return dtype === 'int32' ? Math.imul : (a, b) => a * b;
+    // int32: truncates; x / 0 is ±Inf or NaN here, which storing as int32 turns into 0.
     case 'div': return dtype === 'int32' ? (a, b) => Math.trunc(a / b) : (a, b) => a / b;
-    case 'pow': return (a, b) => Math.pow(a, b);
+    case 'pow': return dtype === 'int32' ? ipow : (a, b) => Math.pow(a, b);
     case 'maximum': return (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b));
     case 'minimum': return (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b));
     case 'eq': return (a, b) => +(a === b);
@@ -143,7 +164,7 @@ export function createReferenceBackend(): Backend {
       return store(out, a.dtype);
     },
     cast(x: TensorInfo, dtype: DType): DataHandle {
-      return store(Array.from(vals(x), (v) => (dtype === 'int32' ? Math.trunc(v) : dtype === 'bool' ? +(v !== 0) : v)), dtype);
+      return store(Array.from(vals(x), (v) => (dtype === 'int32' ? toInt32(v) : dtype === 'bool' ? +(v !== 0) : v)), dtype);
     },
     reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataHandle {
       const outShape = x.shape.filter((_, d) => !axes.includes(d));
@@ -161,12 +182,17 @@ export function createReferenceBackend(): Backend {
       const out: number[] = [];
       for (let j = 0; j < size(outShape); j++) {
         const c = unravel(j, outShape);
+        // The first maximum; a NaN beats every number, and the first NaN stays.
         let best = 0;
         let bestV = -Infinity;
         for (let k = 0; k < x.shape[axis]!; k++) {
           const full = [...c.slice(0, axis), k, ...c.slice(axis)];
           const v = vals(x)[ravel(full, x.shape)]!;
-          if (v > bestV || (k === 0 && Number.isNaN(v))) {
+          if (Number.isNaN(v)) {
+            best = k;
+            break;
+          }
+          if (v > bestV || k === 0) {
             best = k;
             bestV = v;
           }
@@ -181,7 +207,7 @@ export function createReferenceBackend(): Backend {
       const m = transA ? ca : ra;
       const k = transA ? ra : ca;
       const n = transB ? rb : cb;
-      const batch = Math.max(ba, bb);
+      const batch = ba === 1 ? bb : ba;
       const out: number[] = [];
       for (let p = 0; p < batch; p++) {
         const pa = ba === 1 ? 0 : p;
