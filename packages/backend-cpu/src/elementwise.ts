@@ -195,10 +195,8 @@ export function binary(
   outShape: readonly number[],
 ): DataArray {
   const size = sizeOf(outShape);
-  const cmp = isComparison(op);
-  // Arithmetic on bool is done in float32 and then clamped to 0/1 (so add/mul act as or/and).
-  const boolArith = !cmp && a.dtype === 'bool';
-  const out: Arr = cmp ? allocateRaw('bool', size) : boolArith ? new Float32Array(size) : allocateRaw(a.dtype, size);
+  // bool gets only maximum / minimum (or / and) and comparisons: 0/1 in, 0/1 out, no detour.
+  const out: Arr = allocateRaw(isComparison(op) ? 'bool' : a.dtype, size);
   if (size === 0) return out;
   const av = dataOf(a);
   const bv = dataOf(b);
@@ -206,7 +204,7 @@ export function binary(
   if (av.length === size && bv.length === size) {
     // Same shapes: one contiguous row, without the strided walk's bookkeeping.
     if (!binaryInWasm(op, a.dtype, out, av, 1, bv, 1, size, [size], ONE_ROW)) binaryRow(op, int, out, 0, av, 0, 1, bv, 0, 1, size);
-    return boolArith ? toBool(out) : out;
+    return out;
   }
   const { shape, strides } = collapse(outShape, [
     broadcastStrides(a.shape, outShape),
@@ -226,7 +224,7 @@ export function binary(
       binaryRow(op, int, out, r * n, av, aRows[r]!, as, bv, bRows[r]!, bs, n);
     }
   }
-  return boolArith ? toBool(out) : out;
+  return out;
 }
 
 /**
@@ -303,13 +301,24 @@ export function where(
 }
 
 /**
- * Converts to `dtype`. Typed-array stores already implement the contract's numeric rules
- * (float→int32 truncates toward zero, NaN→0), so only →bool needs a loop. A same-dtype cast
- * copies: each handle owns its storage, which the heap frees when the handle is disposed.
+ * Converts to `dtype`. Typed-array stores implement most of the contract's numeric rules
+ * (int32→float32 rounds to nearest, bool→number is 0/1); float32→int32 needs a loop to
+ * saturate (a store wraps modulo 2^32 and turns ±Infinity into 0), →bool to give 0/1. A
+ * same-dtype cast copies: each handle owns its storage, which the heap frees when the handle
+ * is disposed.
  */
 export function cast(x: TensorInfo, dtype: DType): DataArray {
   const src = dataOf(x);
   if (dtype === 'bool') return toBool(src);
+  if (dtype === 'int32' && x.dtype === 'float32') {
+    const out = allocateRaw('int32', src.length) as Int32Array;
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i]!;
+      // Truncates toward zero; NaN fails both tests and `NaN | 0` is 0.
+      out[i] = v >= 2147483647 ? 2147483647 : v <= -2147483648 ? -2147483648 : v | 0;
+    }
+    return out;
+  }
   const engine = activeEngine();
   if (engine !== null && engine.shared && x.dtype === 'bool' && dtype === 'float32') {
     const out = allocateRaw('float32', src.length);

@@ -332,7 +332,7 @@ describe('binary', () => {
     ]);
   });
 
-  it('bool arithmetic stays 0/1 (add acts as or, mul as and)', () => {
+  it('bool maximum / minimum are or / and, and stay 0/1 (core rejects arithmetic on bool)', () => {
     const a = t([0, 0, 1, 1], [4], 'bool');
     const b = t([0, 1, 0, 1], [4], 'bool');
     const run = (op: BinaryOp) => {
@@ -340,8 +340,8 @@ describe('binary', () => {
       expect(r).toBeInstanceOf(Uint8Array);
       return Array.from(r);
     };
-    expect(run('add')).toEqual([0, 1, 1, 1]);
-    expect(run('mul')).toEqual([0, 0, 0, 1]);
+    expect(run('maximum')).toEqual([0, 1, 1, 1]);
+    expect(run('minimum')).toEqual([0, 0, 0, 1]);
     expect(run('eq')).toEqual([1, 0, 0, 1]);
     expect(run('ne')).toEqual([0, 1, 1, 0]);
   });
