@@ -77,7 +77,8 @@ function toFloat32(values: DataArray, dtype: DType): Float32Array {
 
 function fromFloat32(values: Float32Array, dtype: DType): DataArray {
   if (dtype === 'float32') return values;
-  if (dtype === 'int32') return Int32Array.from(values);
+  // A saturating cast stores ±2^31 (float32 has no 2^31 - 1): read them back as int32's bounds.
+  if (dtype === 'int32') return Int32Array.from(values, (v) => (v >= 2147483647 ? 2147483647 : v <= -2147483648 ? -2147483648 : v));
   return Uint8Array.from(values, (v) => (v !== 0 ? 1 : 0));
 }
 
@@ -89,6 +90,12 @@ function fromFloat32(values: Float32Array, dtype: DType): DataArray {
 export class GpujsBackend implements Backend {
   /** `'gpujs'`. */
   readonly name = 'gpujs';
+  /**
+   * 2^24: int32 and bool values live in float32 on the device, exact up to this magnitude;
+   * {@link GpujsBackend.write} rejects int32 values beyond it, and int32 results beyond it are
+   * not exact (casts from float32 still saturate at the int32 bounds when read).
+   */
+  readonly maxExactInt = MAX_EXACT_INT;
   /** The gpu.js mode the kernels really run in (verified when the backend was created). */
   readonly mode: GpujsMode;
   /**
@@ -266,7 +273,7 @@ export class GpujsBackend implements Backend {
     const m = transA ? a2 : a1;
     const k = transA ? a1 : a2;
     const n = transB ? b1 : b2;
-    const size = Math.max(ba, bb) * m * n;
+    const size = (ba === 1 ? bb : ba) * m * n;
     if (k === 0) return this.#fill('matmul', size, 0);
     return this.#run('matmul', matmulSource(ba, bb, m, k, n, transA, transB), size, [a, b]);
   }

@@ -124,6 +124,9 @@ function binaryBody(op: BinaryOp, dtype: DType): string {
         // power is 0 (SwiftShader's exp2(b·log2(0)) is about 1e-19).
         'if (a0 < 0) { return Math.sqrt(a0); }\n' +
         'if (a0 == 0 && b0 > 0) { return 0; }\n' +
+        // 0 to a negative power is ±Infinity (GLSL's pow is undefined there): 1 / ±0 keeps the
+        // sign of zero for odd integral exponents, as Math.pow does.
+        'if (a0 == 0) {\nlet h0 = b0 * 0.5;\nif (b0 == Math.floor(b0) && h0 != Math.floor(h0)) { return 1 / a0; }\nreturn 1 / Math.abs(a0);\n}\n' +
         'return Math.pow(a0, b0);\n'
       );
     case 'maximum':
@@ -164,7 +167,14 @@ export function castSource(from: DType, to: DType): string {
   // NaN is non-zero (true) as bool (`== 0`, not `!= 0`, which WGSL makes false for NaN) and 0 as int32.
   if (to === 'bool') return kernelSource(['x'], 'if (x[i] == 0) { return 0; }\nreturn 1;\n');
   if (to === 'int32' && from === 'float32') {
-    return kernelSource(['x'], `let x0 = x[i];\nif (${isNaNTest('x0')}) { return 0; }\nif (x0 < 0) { return -Math.floor(-x0); }\nreturn Math.floor(x0);\n`);
+    // Truncation toward zero; ±Inf and values beyond the int32 range saturate to ±2^31 (the
+    // nearest float32 to 2^31 - 1), which a read turns into the int32 bounds.
+    return kernelSource(
+      ['x'],
+      `let x0 = x[i];\nif (${isNaNTest('x0')}) { return 0; }\n` +
+        'if (x0 >= 2147483648.0) { return 2147483648.0; }\nif (x0 <= -2147483648.0) { return -2147483648.0; }\n' +
+        'if (x0 < 0) { return -Math.floor(-x0); }\nreturn Math.floor(x0);\n',
+    );
   }
   return kernelSource(['x'], 'return x[i];\n');
 }
@@ -262,7 +272,7 @@ export function matmulSource(
   transA: boolean,
   transB: boolean,
 ): string {
-  const batch = Math.max(ba, bb);
+  const batch = ba === 1 ? bb : ba;
   const { code, coords } = unravel([batch, m, n], 'i', 'c');
   const [cb, cm, cn] = coords as [string, string, string];
   // a: [Ba, M, K] (or [Ba, K, M] when transA); b: [Bb, K, N] (or [Bb, N, K] when transB).
