@@ -16,7 +16,7 @@ export function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: bo
   const M = transA ? colsA : rowsA;
   const K = transA ? rowsA : colsA;
   const N = transB ? rowsB : colsB;
-  const batch = Math.max(batchA, batchB);
+  const batch = batchA === 1 ? batchB : batchA; // not Math.max: a batch of 0 against 1 is 0
 
   // a[m, k] sits at m·aRow + k·aCol inside its matrix; b[k, n] at k·bRow + n·bCol.
   const [aRow, aCol] = transA ? [1, M] : [K, 1];
