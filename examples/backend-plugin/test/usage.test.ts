@@ -1,26 +1,13 @@
 // Using the plain backend as an application would: register it, train a tiny network on it,
 // and see what being async-only means (no dataSync; index values checked by core all the same).
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  BackendError,
-  gather,
-  manualSeed,
-  memory,
-  nn,
-  noGrad,
-  registerBackend,
-  setBackend,
-  tensor,
-  tidy,
-  ValueError,
-  type Tensor,
-} from '@profundo/core';
+import { describe, expect, it } from 'vitest';
+import { BackendError, gather, manualSeed, memory, nn, noGrad, tensor, tidy, ValueError, type Tensor } from '@profundo/core';
+// What an application does with a backend plugin: register its factory under a name, select it.
+import { registerBackend, setBackend } from '@profundo/core';
 import { createPlainBackend } from '../src/index.js';
 
-beforeAll(async () => {
-  registerBackend('plain', createPlainBackend);
-  await setBackend('plain');
-});
+registerBackend('plain', createPlainBackend);
+await setBackend('plain');
 
 describe('plain backend in use', () => {
   it('trains a small MLP on XOR, each step in tidy, without leaking', async () => {
