@@ -50,7 +50,15 @@ export class Storage {
   }
 }
 
-/** The part of a tensor the memory system manages. */
+/**
+ * The part of a tensor the memory system manages.
+ *
+ * @example
+ * ```ts
+ * const parts: Disposable[] = [zeros([2]), ones([3])];
+ * for (const p of parts) p.dispose(); // safe to call twice
+ * ```
+ */
 export interface Disposable {
   /** Frees the tensor; safe to call twice. */
   dispose(): void;
@@ -116,8 +124,11 @@ export function escapeScopes(t: Disposable): void {
  *
  * @example
  * ```ts
- * const y = tidy(() => x.mul(2).add(1)); // the intermediate x.mul(2) is freed
- * const loss = tidy('loss', () => model.forward(x).sub(t).square().mean());
+ * const x = tensor([[1, 2, 3]]);
+ * const y = tidy(() => x.mul(2).add(1)); // [[3, 5, 7]] (the intermediate x.mul(2) is freed)
+ *
+ * const model = new nn.Linear(3, 1);
+ * const loss = tidy('loss', () => model.forward(x).sub(tensor([[1]])).square().mean());
  * loss.backward(); // the forward's intermediates are freed here
  * loss.dispose();
  * ```
@@ -283,8 +294,13 @@ export function wasFreedByBackward(t: Disposable): boolean {
  *
  * @example
  * ```ts
- * let w: Tensor;
- * tidy(() => { w = keep(randn([3, 3])); });
+ * let scaled: Tensor | undefined;
+ * const total = tidy(() => {
+ *   const w = randn([3, 3]);
+ *   scaled = keep(w.mul(0.1)); // survives the tidy without being returned
+ *   return w.sum();
+ * });
+ * scaled!.isDisposed; // false
  * ```
  */
 export function keep<T extends Disposable>(t: T): T {
@@ -306,8 +322,11 @@ function removeFromScopes(t: Disposable): boolean {
  *
  * @example
  * ```ts
+ * const a = tensor([1]);
+ * const b = tensor([2]);
  * dispose([a, b]);
- * dispose(new Map([['w', w]]));
+ * dispose(new Map([['w', zeros([3])]]));
+ * a.isDisposed; // true
  * ```
  */
 export function dispose(value: unknown): void {
@@ -316,7 +335,18 @@ export function dispose(value: unknown): void {
   for (const t of found) t.dispose();
 }
 
-/** Live tensors and storage bytes, in total and per backend. */
+/**
+ * Live tensors and storage bytes, in total and per backend.
+ *
+ * @example
+ * ```ts
+ * const before: MemoryInfo = memory();
+ * const x = zeros([256]);                    // 256 float32 values
+ * memory().tensors - before.tensors;         // 1
+ * memory().bytes - before.bytes;             // 1024
+ * memory().backends['cpu']!.tensors >= 1;   // true
+ * ```
+ */
 export interface MemoryInfo {
   /** Live (undisposed) tensors, views included. */
   tensors: number;
@@ -331,9 +361,12 @@ export interface MemoryInfo {
  *
  * @example
  * ```ts
+ * const x = randn([64, 64]);
  * const before = memory().tensors;
- * tidy(() => step());
- * console.assert(memory().tensors === before);
+ * const total = tidy(() => x.matmul(x).relu().sum()); // only the result survives
+ * memory().tensors - before; // 1
+ * total.dispose();
+ * memory().tensors - before; // 0
  * ```
  */
 export function memory(): MemoryInfo {

@@ -34,11 +34,13 @@ const warned = new Set<string>();
  *
  * @example
  * ```ts
+ * const probs = tensor([[0.5, 0.5], [1, 0]]);
  * setCheckNumerics(true);
  * try {
- *   model.forward(x); // throws at, e.g., 'log: produced -Infinity ... from finite inputs of shapes [32, 10]'
+ *   probs.log(); // log(0): -Infinity from finite inputs
  * } catch (e) {
- *   if (e instanceof NumericsError) console.log(e.op);
+ *   if (e instanceof NumericsError) console.log(e.message);
+ *   // 'log: produced -Infinity (at flat index 3 of its output [2, 2]) from finite inputs of shapes [2, 2] ...'
  * } finally {
  *   setCheckNumerics(false);
  * }

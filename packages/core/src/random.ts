@@ -131,7 +131,17 @@ export function manualSeed(seed: number): void {
   globalGenerator.seed(seed);
 }
 
-/** The global generator, for code that needs to draw its own random numbers reproducibly. */
+/**
+ * The global generator, for code that needs to draw its own random numbers reproducibly.
+ *
+ * @example
+ * ```ts
+ * manualSeed(7);
+ * const a = defaultGenerator().uniform(); // in [0, 1)
+ * manualSeed(7);
+ * defaultGenerator().uniform() === a;     // true
+ * ```
+ */
 export function defaultGenerator(): Generator {
   return globalGenerator;
 }

@@ -5,7 +5,15 @@
  */
 import { ShapeError, ValueError } from './errors.js';
 
-/** Number of elements of a shape. */
+/**
+ * Number of elements of a shape.
+ *
+ * @example
+ * ```ts
+ * sizeOf([2, 3, 4]); // 24
+ * sizeOf([]);        // 1 (a scalar)
+ * ```
+ */
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;

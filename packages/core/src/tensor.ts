@@ -36,7 +36,7 @@ let nextId = 0;
  * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
  * const y = x.mul(x).sum();
  * y.backward();
- * await x.grad!.data(); // Float32Array [2, 4, 6, 8]
+ * await x.grad!.data(); // [2, 4, 6, 8]
  * ```
  */
 export class Tensor {

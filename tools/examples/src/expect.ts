@@ -207,19 +207,20 @@ function differs(actual: unknown, expected: unknown, at: string): string | null 
 
 /**
  * Checks `actual` (awaited when it is a Promise) against the result `comment` states; `where`
- * (file:line) names the statement in the message.
+ * (file:line) names the statement in the message. Returns the awaited value.
  */
-export async function expectValue(actual: unknown, comment: string, where: string): Promise<void> {
+export async function expectValue<T>(actual: T, comment: string, where: string): Promise<Awaited<T>> {
   const spec = parseSpec(comment);
   if (!spec) throw new Error(`${where}: the comment '${comment}' is not a stated result`);
-  const v = actual instanceof Promise ? await actual : actual;
+  const v = await actual;
   if (spec.kind === 'tensor') {
     if (!(v instanceof Tensor)) throw new Error(`${where}: '// ${comment}' states a tensor, got ${show(v)}`);
     if (v.dtype !== spec.dtype || v.shape.length !== spec.shape.length || v.shape.some((d, i) => d !== spec.shape[i])) {
       throw new Error(`${where}: '// ${comment}' but the result is ${v.dtype} [${v.shape.join(', ')}]`);
     }
-    return;
+    return v;
   }
   const d = differs(await plain(v), spec.value, 'result');
   if (d) throw new Error(`${where}: the comment says ${comment.trim()}, but ${d}`);
+  return v;
 }

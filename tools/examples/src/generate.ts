@@ -111,21 +111,57 @@ function statedResult(lines: string[], sf: ts.SourceFile, stmt: ts.Statement): s
   return null;
 }
 
+/** `x` in `console.log(x)` (one argument), else undefined. */
+function loggedArgument(expr: ts.Expression): ts.Expression | undefined {
+  if (!ts.isCallExpression(expr) || expr.arguments.length !== 1) return undefined;
+  const callee = expr.expression;
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) return undefined;
+  return callee.expression.text === 'console' && callee.name.text === 'log' ? expr.arguments[0] : undefined;
+}
+
 /**
- * Rewrites top-level statements that state their result. Text outside the rewritten spans is
+ * The statements a check can wrap: the top level's, and those of blocks outside any function
+ * (`try` / `catch` / `if` / loop bodies), where top-level `await` is allowed.
+ */
+function checkable(sf: ts.SourceFile): ts.Statement[] {
+  const out: ts.Statement[] = [];
+  const visit = (stmts: readonly ts.Statement[]): void => {
+    for (const s of stmts) {
+      out.push(s);
+      const blocks: (ts.Node | undefined)[] = [];
+      if (ts.isBlock(s)) blocks.push(s);
+      else if (ts.isTryStatement(s)) blocks.push(s.tryBlock, s.catchClause?.block, s.finallyBlock);
+      else if (ts.isIfStatement(s)) blocks.push(s.thenStatement, s.elseStatement);
+      else if (ts.isIterationStatement(s, false)) blocks.push(s.statement);
+      for (const b of blocks) if (b && ts.isBlock(b)) visit(b.statements);
+    }
+  };
+  visit(sf.statements);
+  return out;
+}
+
+/**
+ * Rewrites the statements that state their result. Text outside the rewritten spans is
  * untouched, and each replacement keeps its line breaks.
  */
 function wrapStatedResults(code: string, sf: ts.SourceFile, where: (line: number) => string): { code: string; checks: number } {
   const lines = code.split('\n');
   const edits: { start: number; end: number; text: string }[] = [];
-  for (const stmt of sf.statements) {
+  for (const stmt of checkable(sf)) {
+    if (ts.isBlock(stmt) || ts.isTryStatement(stmt) || ts.isIfStatement(stmt) || ts.isIterationStatement(stmt, false)) continue;
     const comment = statedResult(lines, sf, stmt);
     if (comment === null) continue;
     const line = sf.getLineAndCharacterOfPosition(stmt.end).line + 1;
     const args = `${JSON.stringify(comment)}, ${JSON.stringify(where(line))}`;
     if (ts.isExpressionStatement(stmt)) {
       const expr = stmt.expression;
-      edits.push({ start: stmt.getStart(sf), end: stmt.end, text: `await __expect(${code.slice(expr.getStart(sf), expr.end)}, ${args});` });
+      const logged = loggedArgument(expr);
+      if (logged) {
+        // console.log(x); // value: the comment states x.
+        edits.push({ start: logged.getStart(sf), end: logged.end, text: `await __expect(${code.slice(logged.getStart(sf), logged.end)}, ${args})` });
+      } else {
+        edits.push({ start: stmt.getStart(sf), end: stmt.end, text: `await __expect(${code.slice(expr.getStart(sf), expr.end)}, ${args});` });
+      }
     } else if (ts.isVariableStatement(stmt) && stmt.declarationList.declarations.length === 1) {
       const d = stmt.declarationList.declarations[0]!;
       if (ts.isIdentifier(d.name) && d.initializer) {

@@ -17,7 +17,9 @@ import { noGrad } from './graph.js';
  * ```ts
  * const f = (x: Tensor, y: Tensor) => x.mul(y).sum();
  * const { value, grads } = valueAndGrad(f)(tensor([1, 2]), tensor([3, 4]));
- * // value 11, grads [[3, 4], [1, 2]]
+ * value;    // 11
+ * grads[0]; // [3, 4]
+ * grads[1]; // [1, 2]
  * ```
  */
 export function valueAndGrad<A extends Tensor[]>(f: (...args: A) => Tensor): (...args: A) => { value: Tensor; grads: Tensor[] } {

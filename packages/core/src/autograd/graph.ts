@@ -23,7 +23,15 @@ export interface GradNode {
 
 let gradEnabled = true;
 
-/** Whether ops currently record the graph (false inside {@link noGrad}). */
+/**
+ * Whether ops currently record the graph (false inside {@link noGrad}).
+ *
+ * @example
+ * ```ts
+ * isGradEnabled();               // true
+ * noGrad(() => isGradEnabled()); // false
+ * ```
+ */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
@@ -35,7 +43,9 @@ export function isGradEnabled(): boolean {
  *
  * @example
  * ```ts
- * const logits = noGrad(() => model.forward(x));
+ * const model = new nn.Linear(4, 2);
+ * const logits = noGrad(() => model.forward(randn([8, 4])));
+ * logits.requiresGrad; // false
  * ```
  */
 export function noGrad<T>(fn: () => T): T {

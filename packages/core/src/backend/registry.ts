@@ -41,8 +41,12 @@ function made(name: string, backend: Backend): Backend {
  *
  * @example
  * ```ts
+ * import { getBackendName, registerBackend, tensor } from '@profundo/core';
  * import { createCpuBackend } from '@profundo/backend-cpu';
+ *
  * registerBackend('cpu', createCpuBackend, { priority: 1 });
+ * tensor([1, 2]);   // the first op initializes the highest-priority backend
+ * getBackendName(); // 'cpu'
  * ```
  */
 export function registerBackend(
@@ -66,13 +70,35 @@ export function registerBackend(
   entries.set(name, { factory, priority, instance: null });
 }
 
-/** Removes a registered backend (and stops using it if it is current). */
+/**
+ * Removes a registered backend (and stops using it if it is current).
+ *
+ * @example
+ * ```ts
+ * registerBackend('scratch', () => createCpuBackend({ threads: 1 }));
+ * removeBackend('scratch');
+ * listBackends().includes('scratch'); // false
+ * ```
+ */
 export function removeBackend(name: string): void {
   entries.delete(name);
   if (current?.name === name) current = null;
 }
 
-/** Names of the registered backends, highest priority first. */
+/**
+ * Names of the registered backends, highest priority first.
+ *
+ * @example
+ * ```ts
+ * import { listBackends, registerBackend } from '@profundo/core';
+ * import { createCpuBackend } from '@profundo/backend-cpu';
+ * import { createGpujsBackend } from '@profundo/backend-gpujs';
+ *
+ * registerBackend('cpu', createCpuBackend);
+ * registerBackend('gpujs', () => createGpujsBackend({ mode: 'webgl2' }), { priority: 1 }); // not made until used
+ * listBackends(); // ['gpujs', 'cpu']
+ * ```
+ */
 export function listBackends(): string[] {
   return [...entries.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([n]) => n);
 }
@@ -82,7 +108,12 @@ export function listBackends(): string[] {
  *
  * @example
  * ```ts
- * await setBackend('cpu');
+ * import { registerBackend, setBackend } from '@profundo/core';
+ * import { createCpuBackend } from '@profundo/backend-cpu';
+ *
+ * registerBackend('cpu', createCpuBackend);
+ * const backend = await setBackend('cpu'); // awaits the factory (GPU backends' are async)
+ * backend.name; // 'cpu'
  * ```
  */
 export async function setBackend(name: string): Promise<Backend> {
@@ -92,7 +123,14 @@ export async function setBackend(name: string): Promise<Backend> {
   return entry.instance;
 }
 
-/** The current backend; initializes the highest-priority one if none was chosen yet. */
+/**
+ * The current backend; initializes the highest-priority one if none was chosen yet.
+ *
+ * @example
+ * ```ts
+ * getBackend().name; // 'cpu' (here the CPU backend is the current one)
+ * ```
+ */
 export function getBackend(): Backend {
   if (current) return current.backend;
   const [best] = listBackends();
@@ -114,7 +152,14 @@ export function getBackend(): Backend {
   return entry.instance;
 }
 
-/** The name of the current backend, or `null` when none was initialized yet. */
+/**
+ * The name of the current backend, or `null` when none was initialized yet.
+ *
+ * @example
+ * ```ts
+ * getBackendName(); // 'cpu' (here the CPU backend is the current one)
+ * ```
+ */
 export function getBackendName(): string | null {
   return current?.name ?? null;
 }

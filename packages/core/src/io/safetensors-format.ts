@@ -31,6 +31,7 @@ export interface SafetensorsTensor {
  *
  * @example
  * ```ts
+ * const bytes = await saveSafetensors({ 'fc.weight': zeros([10, 784]) }, { format: 'pt' });
  * const { tensors, metadata }: ParsedSafetensors = parseSafetensors(bytes);
  * tensors['fc.weight'].shape; // [10, 784]
  * metadata.format;            // 'pt'

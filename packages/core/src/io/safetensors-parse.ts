@@ -53,8 +53,9 @@ interface Entry {
  *
  * @example
  * ```ts
- * import { readFile } from 'node:fs/promises';
- * const { tensors, metadata } = parseSafetensors(await readFile('model.safetensors'));
+ * // In Node, the bytes of a file: await readFile('model.safetensors') (node:fs/promises).
+ * const bytes = await saveSafetensors({ 'fc.weight': zeros([10, 784]) });
+ * const { tensors, metadata } = parseSafetensors(bytes);
  * const w = tensors['fc.weight'];                // { dtype: 'float32', shape: [10, 784], data: Float32Array }
  * const t = tensor(w.data, { shape: w.shape, dtype: w.dtype });
  * ```

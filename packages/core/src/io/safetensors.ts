@@ -45,8 +45,8 @@ export interface LoadSafetensorsOptions {
  * @example
  * ```ts
  * const model = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
- * const bytes = await saveSafetensors(model, { format: 'pt' });
- * await writeFile('model.safetensors', bytes); // Node; in a browser, e.g. new Blob([bytes])
+ * const bytes = await saveSafetensors(model, { format: 'pt' }); // a Uint8Array
+ * // Node: await writeFile('model.safetensors', bytes) (node:fs/promises); a browser: new Blob([bytes])
  * ```
  */
 export async function saveSafetensors(
@@ -90,8 +90,10 @@ export async function saveSafetensors(
  *
  * @example
  * ```ts
- * const model = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
- * await loadSafetensors(model, await readFile('model.safetensors'));
+ * const makeModel = () => new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
+ * const bytes = await saveSafetensors(makeModel()); // in Node, a file: await readFile('model.safetensors')
+ * const model = makeModel();
+ * await loadSafetensors(model, bytes);
  * // a file saved by PyTorch from the same architecture (names like '0.weight') loads too
  * ```
  */

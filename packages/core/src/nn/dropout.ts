@@ -17,7 +17,9 @@ import { Module } from './module.js';
  *
  * @example
  * ```ts
- * const y = dropout(x, 0.5, model.training);
+ * const x = ones([2, 4]);
+ * nn.dropout(x, 0.5);               // each element 0 or 2 (kept ones are scaled by 1 / (1 - p))
+ * nn.dropout(x, 0.5, false) === x;  // true (evaluation: the input itself)
  * ```
  */
 export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generator): Tensor {
@@ -40,7 +42,8 @@ function dropoutAs(op: string, x: Tensor, p: number, training: boolean, generato
  *
  * @example
  * ```ts
- * const mlp = new Sequential(new Linear(784, 512), new ReLU(), new Dropout(0.2), new Linear(512, 10));
+ * const mlp = new nn.Sequential(new nn.Linear(784, 512), new nn.ReLU(), new nn.Dropout(0.2), new nn.Linear(512, 10));
+ * mlp.eval(); // Dropout is the identity from now on
  * ```
  */
 export class Dropout extends Module {

@@ -10,7 +10,14 @@ import { checkValue, full, rand, randn } from '../ops/creation.js';
 import { expectDType } from '../ops/run.js';
 import type { Tensor } from '../tensor.js';
 
-/** Fan-in and fan-out as PyTorch computes them: `[out, in, ...receptive field]`. */
+/**
+ * Fan-in and fan-out as PyTorch computes them: `[out, in, ...receptive field]`.
+ *
+ * @example
+ * ```ts
+ * nn.init.fans(zeros([16, 3, 5, 5])); // { fanIn: 75, fanOut: 400 }
+ * ```
+ */
 export function fans(t: Tensor): { fanIn: number; fanOut: number } {
   return fansFor('fans', t);
 }
@@ -25,7 +32,15 @@ function fansFor(op: string, t: Tensor): { fanIn: number; fanOut: number } {
 /** Nonlinearities with a recommended gain. */
 export type Nonlinearity = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu';
 
-/** The recommended gain for a nonlinearity (PyTorch's `calculate_gain`). */
+/**
+ * The recommended gain for a nonlinearity (PyTorch's `calculate_gain`).
+ *
+ * @example
+ * ```ts
+ * nn.init.calculateGain('relu'); // 1.4142
+ * nn.init.calculateGain('tanh'); // 1.6667
+ * ```
+ */
 export function calculateGain(nonlinearity: Nonlinearity, negativeSlope = 0.01): number {
   return gainFor('calculateGain', nonlinearity, negativeSlope);
 }
@@ -61,7 +76,15 @@ function fill(op: string, t: Tensor, make: () => Tensor, dtypes: Tensor['dtype']
   return t;
 }
 
-/** Fills `t` with samples from U(low, high). */
+/**
+ * Fills `t` with samples from U(low, high).
+ *
+ * @example
+ * ```ts
+ * const w = nn.init.uniform(zeros([2, 3]), -0.1, 0.1);
+ * w.abs().max().item() <= 0.1; // true
+ * ```
+ */
 export function uniform(t: Tensor, low = 0, high = 1): Tensor {
   return uniformAs('uniform', t, low, high);
 }
@@ -73,7 +96,15 @@ function uniformAs(op: string, t: Tensor, low: number, high: number): Tensor {
   return fill(op, t, () => rand(t.shape, { low, high }));
 }
 
-/** Fills `t` with samples from N(mean, std²). */
+/**
+ * Fills `t` with samples from N(mean, std²).
+ *
+ * @example
+ * ```ts
+ * const embedding = new nn.Linear(512, 512);
+ * nn.init.normal(embedding.weight, 0, 0.02);
+ * ```
+ */
 export function normal(t: Tensor, mean = 0, std = 1): Tensor {
   return normalAs('normal', t, mean, std);
 }
@@ -84,7 +115,15 @@ function normalAs(op: string, t: Tensor, mean: number, std: number): Tensor {
   return fill(op, t, () => randn(t.shape, { mean, std }));
 }
 
-/** Fills `t` (float32, int32 or bool) with `value`. */
+/**
+ * Fills `t` (float32, int32 or bool) with `value`.
+ *
+ * @example
+ * ```ts
+ * const fc = new nn.Linear(3, 2);
+ * nn.init.constant(fc.bias!, 0); // [0, 0]
+ * ```
+ */
 export function constant(t: Tensor, value: number): Tensor {
   t.info('constant');
   if (t.dtype !== 'float32' && !Number.isInteger(value)) {
@@ -99,7 +138,8 @@ export function constant(t: Tensor, value: number): Tensor {
  *
  * @example
  * ```ts
- * xavierUniform(linear.weight);
+ * const linear = new nn.Linear(784, 10);
+ * nn.init.xavierUniform(linear.weight); // U(-0.0867, 0.0867): √(6 / 794)
  * ```
  */
 export function xavierUniform(t: Tensor, gain = 1): Tensor {
@@ -108,7 +148,15 @@ export function xavierUniform(t: Tensor, gain = 1): Tensor {
   return uniformAs('xavierUniform', t, -a, a);
 }
 
-/** Glorot/Xavier normal: N(0, std²) with `std = gain · √(2 / (fanIn + fanOut))`. */
+/**
+ * Glorot/Xavier normal: N(0, std²) with `std = gain · √(2 / (fanIn + fanOut))`.
+ *
+ * @example
+ * ```ts
+ * const hidden = new nn.Linear(256, 256); // followed by tanh
+ * nn.init.xavierNormal(hidden.weight, nn.init.calculateGain('tanh'));
+ * ```
+ */
 export function xavierNormal(t: Tensor, gain = 1): Tensor {
   const { fanIn, fanOut } = fansFor('xavierNormal', t);
   return normalAs('xavierNormal', t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
@@ -137,7 +185,8 @@ function kaimingStd(op: string, t: Tensor, o: KaimingOptions): number {
  *
  * @example
  * ```ts
- * kaimingUniform(conv.weight, { nonlinearity: 'relu' });
+ * const fc = new nn.Linear(128, 64); // followed by ReLU
+ * nn.init.kaimingUniform(fc.weight, { nonlinearity: 'relu' });
  * ```
  */
 export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor {
@@ -145,7 +194,15 @@ export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor 
   return uniformAs('kaimingUniform', t, -b, b);
 }
 
-/** He/Kaiming normal: N(0, std²) with `std = gain / √fan`. */
+/**
+ * He/Kaiming normal: N(0, std²) with `std = gain / √fan`.
+ *
+ * @example
+ * ```ts
+ * const kernel = zeros([64, 3, 3, 3]); // a convolution's [out, in, kh, kw] weight
+ * nn.init.kaimingNormal(kernel, { mode: 'fanOut', nonlinearity: 'relu' }); // std √2 / √576
+ * ```
+ */
 export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
   return normalAs('kaimingNormal', t, 0, kaimingStd('kaimingNormal', t, options));
 }

@@ -21,7 +21,7 @@ import { Parameter } from './parameter.js';
  *
  * @example
  * ```ts
- * const fc = new Linear(784, 10);
+ * const fc = new nn.Linear(784, 10);
  * fc.forward(zeros([32, 784])).shape; // [32, 10]
  * ```
  */

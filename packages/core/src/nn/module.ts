@@ -17,9 +17,9 @@ import { Parameter } from './parameter.js';
  *
  * @example
  * ```ts
- * class MLP extends Module {
- *   fc1 = new Linear(784, 128);
- *   fc2 = new Linear(128, 10);
+ * class MLP extends nn.Module {
+ *   fc1 = new nn.Linear(784, 128);
+ *   fc2 = new nn.Linear(128, 10);
  *   forward(x: Tensor) { return this.fc2.forward(this.fc1.forward(x).relu()); }
  * }
  * const model = new MLP();
@@ -84,7 +84,15 @@ export abstract class Module {
    *
    * @example
    * ```ts
-   * this.registerBuffer('runningMean', zeros([c]), 'running_mean'); // this.runningMean, key 'running_mean'
+   * class Center extends nn.Module {
+   *   declare runningMean: Tensor;
+   *   constructor(c: number) {
+   *     super();
+   *     this.registerBuffer('runningMean', zeros([c]), 'running_mean'); // this.runningMean, key 'running_mean'
+   *   }
+   *   forward(x: Tensor) { return x.sub(this.runningMean); }
+   * }
+   * Object.keys(new Center(3).stateDict()); // ['running_mean']
    * ```
    */
   protected registerBuffer(name: string, value: Tensor, key = name): void {
@@ -145,9 +153,11 @@ export abstract class Module {
    *
    * @example
    * ```ts
-   * const model = new MLP();
-   * model.loadStateDict(loadSafetensors(bytes));            // every key, every shape
-   * model.loadStateDict({ 'fc2.bias': zeros([10]) }, { strict: false });
+   * const makeModel = () => new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
+   * const trained = makeModel();
+   * const model = makeModel();
+   * model.loadStateDict(trained.stateDict());                         // every key, every shape
+   * model.loadStateDict({ '2.bias': zeros([2]) }, { strict: false }); // only some keys
    * ```
    */
   loadStateDict(state: Record<string, Tensor>, options: { strict?: boolean } = {}): void {

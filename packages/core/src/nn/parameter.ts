@@ -13,10 +13,11 @@ import { Tensor } from '../tensor.js';
  *
  * @example
  * ```ts
- * class Scale extends Module {
- *   w = new Parameter(ones([1]));
+ * class Scale extends nn.Module {
+ *   w = new nn.Parameter(ones([1]));
  *   forward(x: Tensor) { return x.mul(this.w); }
  * }
+ * new Scale().namedParameters().map(([name]) => name); // ['w']
  * ```
  */
 export class Parameter extends Tensor {

@@ -13,7 +13,9 @@ import { tidy } from '../memory.js';
  *
  * @example
  * ```ts
- * const mlp = new Sequential(new Linear(784, 256), new ReLU(), new Linear(256, 10));
+ * const mlp = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10));
+ * mlp.forward(zeros([32, 784])).shape; // [32, 10]
+ * mlp.length;                          // 3
  * ```
  */
 export class Sequential extends Module {

@@ -44,6 +44,11 @@ export function softmax(x: Tensor, dim = -1): Tensor {
 /**
  * Log-softmax along `dim` (default: last): `x - log(sum(exp(x)))`, computed stably. Pair it
  * with `nllLoss`, or use `crossEntropy` on logits directly.
+ *
+ * @example
+ * ```ts
+ * logSoftmax(tensor([1, 2, 3])); // [-2.4076, -1.4076, -0.4076]
+ * ```
  */
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
   expectDType('logSoftmax', x, ['float32']);

@@ -212,17 +212,41 @@ export function fullOn(
   return finish(values, shape, dtype, options, op, backend);
 }
 
-/** A tensor of zeros. @example `zeros([2, 3])` */
+/**
+ * A tensor of zeros.
+ *
+ * @example
+ * ```ts
+ * zeros([2, 3]);                    // [[0, 0, 0], [0, 0, 0]]
+ * zeros([4], { dtype: 'int32' });   // int32 [4]
+ * ```
+ */
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
   return fullOn(undefined, shape, 0, options, 'zeros');
 }
 
-/** A tensor of ones. @example `ones([4])` */
+/**
+ * A tensor of ones.
+ *
+ * @example
+ * ```ts
+ * ones([2, 2]); // [[1, 1], [1, 1]]
+ * ```
+ */
 export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
   return fullOn(undefined, shape, 1, options, 'ones');
 }
 
-/** A scalar (rank-0) tensor. @example `scalar(3)` */
+/**
+ * A scalar (rank-0) tensor.
+ *
+ * @example
+ * ```ts
+ * const s = scalar(3);
+ * s.shape;  // []
+ * s.item(); // 3
+ * ```
+ */
 export function scalar(value: number, options: TensorOptions = {}): Tensor {
   return fullOn(undefined, [], value, options, 'scalar');
 }
@@ -339,27 +363,64 @@ function checkFloat(op: string, options: TensorOptions): void {
   }
 }
 
-/** Zeros with `t`'s shape and dtype, on `t`'s backend. */
+/**
+ * Zeros with `t`'s shape and dtype, on `t`'s backend.
+ *
+ * @example
+ * ```ts
+ * zerosLike(tensor([[1, 2], [3, 4]])); // [[0, 0], [0, 0]]
+ * ```
+ */
 export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
   return fullOn(t.backend('zerosLike'), t.shape, 0, { dtype: t.dtype, ...options }, 'zerosLike');
 }
 
-/** Ones with `t`'s shape and dtype, on `t`'s backend. */
+/**
+ * Ones with `t`'s shape and dtype, on `t`'s backend.
+ *
+ * @example
+ * ```ts
+ * onesLike(tensor([5, 6, 7], { dtype: 'int32' })); // int32 [3]
+ * ```
+ */
 export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
   return fullOn(t.backend('onesLike'), t.shape, 1, { dtype: t.dtype, ...options }, 'onesLike');
 }
 
-/** `value` everywhere, with `t`'s shape and dtype, on `t`'s backend. */
+/**
+ * `value` everywhere, with `t`'s shape and dtype, on `t`'s backend.
+ *
+ * @example
+ * ```ts
+ * fullLike(tensor([[1, 2]]), -1); // [[-1, -1]]
+ * ```
+ */
 export function fullLike(t: Tensor, value: number, options: TensorOptions = {}): Tensor {
   return fullOn(t.backend('fullLike'), t.shape, value, { dtype: t.dtype, ...options }, 'fullLike');
 }
 
-/** Uniform samples with `t`'s shape, on `t`'s backend. */
+/**
+ * Uniform samples with `t`'s shape, on `t`'s backend.
+ *
+ * @example
+ * ```ts
+ * const noise = randLike(zeros([2, 3]), { low: -0.1, high: 0.1 });
+ * noise.shape; // [2, 3]
+ * ```
+ */
 export function randLike(t: Tensor, options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
   return randOn(t.backend('randLike'), t.shape, options, 'randLike');
 }
 
-/** Normal samples with `t`'s shape, on `t`'s backend. */
+/**
+ * Normal samples with `t`'s shape, on `t`'s backend.
+ *
+ * @example
+ * ```ts
+ * const w = zeros([3, 3]);
+ * const jitter = randnLike(w, { std: 0.01 }); // float32 [3, 3]
+ * ```
+ */
 export function randnLike(t: Tensor, options: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
   return randnOn(t.backend('randnLike'), t.shape, options, 'randnLike');
 }

@@ -113,17 +113,41 @@ export function add(a: TensorLike, b: TensorLike): Tensor {
   return binary('add', a, b, (g, x, y) => [sumTo(g, x.shape), sumTo(g, y.shape)]);
 }
 
-/** `a - b` with broadcasting. */
+/**
+ * `a - b` with broadcasting.
+ *
+ * @example
+ * ```ts
+ * sub(tensor([5, 7]), tensor([1, 2])); // [4, 5]
+ * sub(1, tensor([0.25, 1]));           // [0.75, 0]
+ * ```
+ */
 export function sub(a: TensorLike, b: TensorLike): Tensor {
   return binary('sub', a, b, (g, x, y) => [sumTo(g, x.shape), sumTo(neg(g), y.shape)]);
 }
 
-/** `a * b` with broadcasting. */
+/**
+ * `a * b` with broadcasting.
+ *
+ * @example
+ * ```ts
+ * mul(tensor([[1, 2], [3, 4]]), tensor([10, 100])); // [[10, 200], [30, 400]]
+ * mul(tensor([1, 2]), 0.5);                         // [0.5, 1]
+ * ```
+ */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   return binary('mul', a, b, (g, x, y) => [sumTo(mul(g, y), x.shape), sumTo(mul(g, x), y.shape)]);
 }
 
-/** `a / b` with broadcasting (int32 division truncates toward zero). */
+/**
+ * `a / b` with broadcasting (int32 division truncates toward zero).
+ *
+ * @example
+ * ```ts
+ * div(tensor([1, 3]), 2);                            // [0.5, 1.5]
+ * div(tensor([7, -7], { dtype: 'int32' }), 2);       // [3, -3]
+ * ```
+ */
 export function div(a: TensorLike, b: TensorLike): Tensor {
   return binary('div', a, b, (g, x, y, out) => [
     sumTo(div(g, y), x.shape),
@@ -134,6 +158,12 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 /**
  * `a ** b` with broadcasting. The gradient with respect to `b` uses `log(a)` where `a > 0`
  * and 0 elsewhere, as TensorFlow.js does.
+ *
+ * @example
+ * ```ts
+ * pow(tensor([1, 2, 3]), 2); // [1, 4, 9]
+ * pow(2, tensor([0, 1, 3])); // [1, 2, 8]
+ * ```
  */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   return binary('pow', a, b, (g, x, y, out) => {
@@ -144,91 +174,241 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   });
 }
 
-/** Element-wise maximum; at ties the gradient goes to `a`. */
+/**
+ * Element-wise maximum; at ties the gradient goes to `a`.
+ *
+ * @example
+ * ```ts
+ * maximum(tensor([1, 5, 3]), tensor([4, 2, 3])); // [4, 5, 3]
+ * ```
+ */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
   return binary('maximum', a, b, (g, x, y) => [sumTo(mul(g, mask(ge(x, y))), x.shape), sumTo(mul(g, mask(lt(x, y))), y.shape)]);
 }
 
-/** Element-wise minimum; at ties the gradient goes to `a`. */
+/**
+ * Element-wise minimum; at ties the gradient goes to `a`.
+ *
+ * @example
+ * ```ts
+ * minimum(tensor([1, 5, 3]), 2); // [1, 2, 2]
+ * ```
+ */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
   return binary('minimum', a, b, (g, x, y) => [sumTo(mul(g, mask(le(x, y))), x.shape), sumTo(mul(g, mask(gt(x, y))), y.shape)]);
 }
 
-/** `a == b` element-wise, as bool. */
+/**
+ * `a == b` element-wise, as bool.
+ *
+ * @example
+ * ```ts
+ * eq(tensor([1, 2, 3]), tensor([1, 0, 3])); // [true, false, true]
+ * // Accuracy: the share of predictions equal to the labels.
+ * const labels = tensor([2, 0], { dtype: 'int32' });
+ * eq(argmax(tensor([[0.1, 0.2, 0.7], [0.3, 0.6, 0.1]]), 1), labels).cast('float32').mean().item(); // 0.5
+ * ```
+ */
 export function eq(a: TensorLike, b: TensorLike): Tensor { return binary('eq', a, b); }
-/** `a != b` element-wise, as bool. */
+/**
+ * `a != b` element-wise, as bool.
+ *
+ * @example
+ * ```ts
+ * ne(tensor([1, 2, 3]), 2); // [true, false, true]
+ * ```
+ */
 export function ne(a: TensorLike, b: TensorLike): Tensor { return binary('ne', a, b); }
-/** `a < b` element-wise, as bool. */
+/**
+ * `a < b` element-wise, as bool.
+ *
+ * @example
+ * ```ts
+ * lt(tensor([1, 2, 3]), 2); // [true, false, false]
+ * ```
+ */
 export function lt(a: TensorLike, b: TensorLike): Tensor { return binary('lt', a, b); }
-/** `a <= b` element-wise, as bool. */
+/**
+ * `a <= b` element-wise, as bool.
+ *
+ * @example
+ * ```ts
+ * le(tensor([1, 2, 3]), 2); // [true, true, false]
+ * ```
+ */
 export function le(a: TensorLike, b: TensorLike): Tensor { return binary('le', a, b); }
-/** `a > b` element-wise, as bool. */
+/**
+ * `a > b` element-wise, as bool.
+ *
+ * @example
+ * ```ts
+ * gt(tensor([1, 2, 3]), 2); // [false, false, true]
+ * ```
+ */
 export function gt(a: TensorLike, b: TensorLike): Tensor { return binary('gt', a, b); }
-/** `a >= b` element-wise, as bool. */
+/**
+ * `a >= b` element-wise, as bool.
+ *
+ * @example
+ * ```ts
+ * ge(tensor([1, 2, 3]), 2); // [false, true, true]
+ * ```
+ */
 export function ge(a: TensorLike, b: TensorLike): Tensor { return binary('ge', a, b); }
 
-/** `-x`. */
+/**
+ * `-x`.
+ *
+ * @example
+ * ```ts
+ * neg(tensor([1, -2, 0.5])); // [-1, 2, -0.5]
+ * ```
+ */
 export function neg(x: Tensor): Tensor {
   return unary('neg', x, (g) => neg(g), ['float32', 'int32']);
 }
 
-/** `e ** x`. */
+/**
+ * `e ** x`.
+ *
+ * @example
+ * ```ts
+ * exp(tensor([0, 1, 2])); // [1, 2.7183, 7.3891]
+ * ```
+ */
 export function exp(x: Tensor): Tensor {
   return unary('exp', x, (g, out) => mul(g, out));
 }
 
-/** Natural logarithm. */
+/**
+ * Natural logarithm.
+ *
+ * @example
+ * ```ts
+ * log(tensor([1, Math.E, 10])); // [0, 1, 2.3026]
+ * ```
+ */
 export function log(x: Tensor): Tensor {
   return unary('log', x, (g) => div(g, x));
 }
 
-/** Square root. */
+/**
+ * Square root.
+ *
+ * @example
+ * ```ts
+ * sqrt(tensor([4, 9, 2])); // [2, 3, 1.4142]
+ * ```
+ */
 export function sqrt(x: Tensor): Tensor {
   return unary('sqrt', x, (g, out) => div(g, mul(out, 2)));
 }
 
-/** `x * x`. */
+/**
+ * `x * x`.
+ *
+ * @example
+ * ```ts
+ * square(tensor([-3, 0.5])); // [9, 0.25]
+ * ```
+ */
 export function square(x: Tensor): Tensor {
   expectDType('square', x, ['float32', 'int32']);
   return mul(x, x);
 }
 
-/** Absolute value (gradient 0 at 0). */
+/**
+ * Absolute value (gradient 0 at 0).
+ *
+ * @example
+ * ```ts
+ * abs(tensor([-2, 0, 3])); // [2, 0, 3]
+ * ```
+ */
 export function abs(x: Tensor): Tensor {
   return unary('abs', x, (g) => mul(g, sign(x)), ['float32', 'int32']);
 }
 
-/** -1, 0 or 1 by the sign of each element (gradient 0). */
+/**
+ * -1, 0 or 1 by the sign of each element (gradient 0).
+ *
+ * @example
+ * ```ts
+ * sign(tensor([-2, 0, 3])); // [-1, 0, 1]
+ * ```
+ */
 export function sign(x: Tensor): Tensor {
   return unary('sign', x, (g) => mul(g, 0), ['float32', 'int32']);
 }
 
-/** `max(x, 0)` (gradient 0 at 0). */
+/**
+ * `max(x, 0)` (gradient 0 at 0).
+ *
+ * @example
+ * ```ts
+ * relu(tensor([-1, 0, 2])); // [0, 0, 2]
+ * ```
+ */
 export function relu(x: Tensor): Tensor {
   return unary('relu', x, (g) => mul(g, mask(gt(x, 0))), ['float32', 'int32']);
 }
 
-/** Logistic sigmoid `1 / (1 + e^-x)`. */
+/**
+ * Logistic sigmoid `1 / (1 + e^-x)`.
+ *
+ * @example
+ * ```ts
+ * sigmoid(tensor([0, 2])); // [0.5, 0.8808]
+ * ```
+ */
 export function sigmoid(x: Tensor): Tensor {
   return unary('sigmoid', x, (g, out) => mul(g, mul(out, sub(1, out))));
 }
 
-/** Hyperbolic tangent. */
+/**
+ * Hyperbolic tangent.
+ *
+ * @example
+ * ```ts
+ * tanh(tensor([0, 1])); // [0, 0.7616]
+ * ```
+ */
 export function tanh(x: Tensor): Tensor {
   return unary('tanh', x, (g, out) => mul(g, sub(1, mul(out, out))));
 }
 
-/** The error function. */
+/**
+ * The error function.
+ *
+ * @example
+ * ```ts
+ * erf(tensor([0, 1])); // [0, 0.8427]
+ * ```
+ */
 export function erf(x: Tensor): Tensor {
   return unary('erf', x, (g) => mul(g, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))));
 }
 
-/** Sine. */
+/**
+ * Sine.
+ *
+ * @example
+ * ```ts
+ * sin(tensor([0, Math.PI / 2])); // [0, 1]
+ * ```
+ */
 export function sin(x: Tensor): Tensor {
   return unary('sin', x, (g) => mul(g, cos(x)));
 }
 
-/** Cosine. */
+/**
+ * Cosine.
+ *
+ * @example
+ * ```ts
+ * cos(tensor([0, Math.PI])); // [1, -1]
+ * ```
+ */
 export function cos(x: Tensor): Tensor {
   return unary('cos', x, (g) => neg(mul(g, sin(x))));
 }
@@ -256,7 +436,15 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   return y;
 }
 
-/** `cond ? a : b` element-wise with broadcasting; `cond` is bool. */
+/**
+ * `cond ? a : b` element-wise with broadcasting; `cond` is bool.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([-1, 2, -3]);
+ * where(gt(x, 0), x, 0); // [0, 2, 0]
+ * ```
+ */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   expectDType('where', cond, ['bool'], 'condition');
   // Shapes first: a number operand becomes a scalar tensor only once the call cannot fail.

@@ -17,7 +17,7 @@ import { uncheckedNumerics } from '../numerics.js';
  *
  * @example
  * ```ts
- * reshape(arange(6), [2, -1]); // shape [2, 3]
+ * reshape(arange(6), [2, -1]).shape; // [2, 3]
  * ```
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -44,7 +44,15 @@ function resolveShape(op: string, x: Tensor, shape: readonly number[]): number[]
   return out;
 }
 
-/** Flattens dims `startDim..endDim` (inclusive) into one. */
+/**
+ * Flattens dims `startDim..endDim` (inclusive) into one.
+ *
+ * @example
+ * ```ts
+ * flatten(zeros([8, 3, 4, 4])).shape;    // [384]
+ * flatten(zeros([8, 3, 4, 4]), 1).shape; // [8, 48]
+ * ```
+ */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   live('flatten', x);
   if (x.rank === 0) return reshape(x, [1]);
@@ -77,7 +85,15 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   return runKernel('permute', [x], shape, x.dtype, (be, [xi]) => be.permute(xi!, perm), (g) => [permute(g, inverse)]);
 }
 
-/** Swaps two dims (by default the last two). */
+/**
+ * Swaps two dims (by default the last two).
+ *
+ * @example
+ * ```ts
+ * transpose(tensor([[1, 2, 3], [4, 5, 6]])); // [[1, 4], [2, 5], [3, 6]]
+ * transpose(zeros([2, 3, 4]), 0, 2).shape;   // [4, 3, 2]
+ * ```
+ */
 export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
   live('transpose', x);
   const a = normalizeAxis('transpose', dim0, x.rank);
@@ -88,7 +104,15 @@ export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
   return permute(x, perm);
 }
 
-/** Removes size-1 dims: all of them, or only `dim` (which must have size 1). */
+/**
+ * Removes size-1 dims: all of them, or only `dim` (which must have size 1).
+ *
+ * @example
+ * ```ts
+ * squeeze(zeros([1, 3, 1])).shape;    // [3]
+ * squeeze(zeros([1, 3, 1]), 0).shape; // [3, 1]
+ * ```
+ */
 export function squeeze(x: Tensor, dim?: number): Tensor {
   live('squeeze', x);
   if (dim === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
@@ -97,7 +121,15 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
   return reshape(x, x.shape.filter((_, i) => i !== a));
 }
 
-/** Inserts a size-1 dim at `dim` (in `[-rank-1, rank]`). */
+/**
+ * Inserts a size-1 dim at `dim` (in `[-rank-1, rank]`).
+ *
+ * @example
+ * ```ts
+ * unsqueeze(tensor([1, 2, 3]), 0); // [[1, 2, 3]]
+ * unsqueeze(tensor([1, 2, 3]), -1).shape; // [3, 1]
+ * ```
+ */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   live('unsqueeze', x);
   const a = normalizeAxis('unsqueeze', dim, x.rank + 1);
@@ -162,7 +194,16 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
   ]);
 }
 
-/** `length` entries of `dim` starting at `start` (negative `start` counts from the end). */
+/**
+ * `length` entries of `dim` starting at `start` (negative `start` counts from the end).
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+ * narrow(x, 1, 1, 2);  // [[2, 3], [5, 6]]
+ * narrow(x, 0, -1, 1); // [[4, 5, 6]]
+ * ```
+ */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   live('narrow', x);
   const a = normalizeAxis('narrow', dim, x.rank);
@@ -234,7 +275,15 @@ export function cat(xs: readonly Tensor[], dim = 0): Tensor {
   });
 }
 
-/** Stacks same-shaped tensors along a new dim `dim`. */
+/**
+ * Stacks same-shaped tensors along a new dim `dim`.
+ *
+ * @example
+ * ```ts
+ * stack([tensor([1, 2]), tensor([3, 4])]);    // [[1, 2], [3, 4]]
+ * stack([tensor([1, 2]), tensor([3, 4])], 1); // [[1, 3], [2, 4]]
+ * ```
+ */
 export function stack(xs: readonly Tensor[], dim = 0): Tensor {
   if (xs.length === 0) throw new ValueError('stack', 'needs at least one tensor');
   live('stack', ...xs);

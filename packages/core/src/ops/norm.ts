@@ -40,6 +40,7 @@ export interface BatchNormOptions {
  *
  * @example
  * ```ts
+ * const x = randn([32, 16, 8, 8]);
  * const rm = zeros([16]), rv = ones([16]);
  * const y = batchNorm(x, { runningMean: rm, runningVar: rv, training: true }); // updates rm, rv
  * const z = batchNorm(x, { runningMean: rm, runningVar: rv });                 // evaluation

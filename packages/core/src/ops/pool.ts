@@ -96,8 +96,9 @@ export function maxPool2d(x: Tensor, options: MaxPool2dOptions | number | readon
  *
  * @example
  * ```ts
- * avgPool2d(randn([8, 16, 28, 28]), 2).shape; // [8, 16, 14, 14]
- * avgPool2d(x, { kernelSize: 3, stride: 1, padding: 1, countIncludePad: false });
+ * const x = randn([8, 16, 28, 28]);
+ * avgPool2d(x, 2).shape; // [8, 16, 14, 14]
+ * avgPool2d(x, { kernelSize: 3, stride: 1, padding: 1, countIncludePad: false }).shape; // [8, 16, 28, 28]
  * ```
  */
 export function avgPool2d(x: Tensor, options: AvgPool2dOptions | number | readonly [number, number]): Tensor {

@@ -45,7 +45,17 @@ export function sum(x: Tensor, dim?: number | readonly number[], keepdim = false
   return keepdim ? reshape(out, outShape) : out;
 }
 
-/** Mean over `dim` (all dims when omitted) of a float32 tensor. */
+/**
+ * Mean over `dim` (all dims when omitted) of a float32 tensor.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2], [3, 4]]);
+ * mean(x).item();  // 2.5
+ * mean(x, 0);      // [2, 3]
+ * mean(x, 1, true); // [[1.5], [3.5]]
+ * ```
+ */
 export function mean(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
   expectDType('mean', x, ['float32']);
   const axes = normalizeAxes('mean', dim, x.rank);
@@ -56,6 +66,13 @@ export function mean(x: Tensor, dim?: number | readonly number[], keepdim = fals
 /**
  * Maximum over `dim` (all dims when omitted). Returns values only; use {@link argmax} for
  * indices. The gradient flows to every element equal to the maximum, as in TensorFlow.js.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 9, 3], [7, 2, 8]]);
+ * max(x).item(); // 9
+ * max(x, 1);     // [9, 8]
+ * ```
  */
 export function max(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
   expectDType('max', x, ['float32', 'int32']);
@@ -78,7 +95,14 @@ export function max(x: Tensor, dim?: number | readonly number[], keepdim = false
   return keepdim ? reshape(out, outShape) : out;
 }
 
-/** Minimum over `dim` (all dims when omitted). */
+/**
+ * Minimum over `dim` (all dims when omitted).
+ *
+ * @example
+ * ```ts
+ * min(tensor([[1, 9, 3], [7, 2, 8]]), 0); // [1, 2, 3]
+ * ```
+ */
 export function min(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
   expectDType('min', x, ['float32', 'int32']);
   checkNonEmpty('min', x, normalizeAxes('min', dim, x.rank));
