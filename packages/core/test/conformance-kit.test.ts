@@ -282,6 +282,15 @@ describe('the conformance kit fails the reference backend with a planted bug', (
     });
   }
 
+  describe('a backend reporting its own bytes (float64 storage: 8 per element)', async () => {
+    const cases = await casesOf(planted(() => ({ byteSize: (h: DataHandle) => (h as { values: Float64Array }).values.length * 8 })));
+    for (const c of cases.filter((x) => x.name.startsWith('memory:'))) {
+      it(`passes ${c.name} (memory() keyed by the registered name, bytes from byteSize)`, async () => {
+        expect(await c.run()).toEqual({ status: 'passed' });
+      });
+    }
+  });
+
   describe('a backend declaring maxExactInt 2^24 (integers stored in float32)', async () => {
     const cases = await casesOf(planted(() => ({ maxExactInt: 2 ** 24 })));
     it('gets the full-range int32 cases skipped, naming its declaration', () => {

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Backend, BinaryOp, DataHandle, DType, TensorInfo, UnaryOp } from '../../backend/backend.js';
-import { b8, callKernel, expectValues, f32, fmt, i32, needsFullInt32, type Input, type KitCase } from './harness.js';
+import { b8, callKernel, expectValues, f32, fmt, fmtArray, i32, needsFullInt32, type Input, type KitCase } from './harness.js';
 
 const N = NaN;
 const I = Infinity;
@@ -75,13 +75,31 @@ function cast(from: DType, to: DType, xs: readonly number[], expected: readonly 
   };
 }
 
-/** `shape`-d input of `values` for reductions and argmax, with the rows shown in messages. */
-function along(kernel: string, rule: string, input: Input, call: EdgeSpec['call'], out: EdgeSpec['out'], expected: readonly number[], fullInt32 = false): EdgeSpec {
-  return { kernel, rule, inputs: [input], call, out, expected, at: () => `input ${fmtShaped(input)}`, fullInt32 };
+/** A reduction or argmax of `input` over `axes`; messages show the values each output element reduces. */
+function along(kernel: string, rule: string, input: Input, axes: readonly number[], call: EdgeSpec['call'], out: EdgeSpec['out'], expected: readonly number[], fullInt32 = false): EdgeSpec {
+  const what = kernel.split(' ').slice(0, -1).join(' ');
+  return { kernel, rule, inputs: [input], call, out, expected, at: (i) => `${what} of ${fmtArray(reduced(input, axes, i))}`, fullInt32 };
 }
 
-function fmtShaped(x: Input): string {
-  return `[${Array.from(x.values, fmt).join(', ')}] of shape [${x.shape.join(', ')}]`;
+/** The values of `x` that output element `i` of a reduction over `axes` reduces. */
+function reduced(x: Input, axes: readonly number[], i: number): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < x.values.length; j++) {
+    // The flat index in the output of input element j: its coordinates on the kept axes.
+    let rem = j;
+    let o = 0;
+    let scale = 1;
+    for (let d = x.shape.length - 1; d >= 0; d--) {
+      const c = rem % x.shape[d]!;
+      rem = Math.floor(rem / x.shape[d]!);
+      if (!axes.includes(d)) {
+        o += c * scale;
+        scale *= x.shape[d]!;
+      }
+    }
+    if (o === i) out.push(x.values[j]!);
+  }
+  return out;
 }
 
 // ----- unary ---------------------------------------------------------------------------------
@@ -308,24 +326,24 @@ const max = (axes: number[]) => (be: Backend, [x]: TensorInfo[]) => be.reduce('m
 const argmax = (axis: number) => (be: Backend, [x]: TensorInfo[]) => be.argmax(x!, axis);
 
 const reduceSpecs: EdgeSpec[] = [
-  along('reduce max float32', 'max is NaN when any reduced element is NaN (last axis)', f32([1, N, 3, N, 2, 5, 4, 1, N, 7, 8, 9], [4, 3]), max([1]), { shape: [4], dtype: 'float32' }, [N, N, N, 9]),
-  along('reduce max float32', 'max is NaN when any reduced element is NaN (first axis)', f32([1, N, 0, 2, N, 5, 0, 1, 3, 4, 0, N], [3, 4]), max([0]), { shape: [4], dtype: 'float32' }, [N, N, 0, N]),
-  along('reduce max float32', 'max is NaN when any reduced element is NaN (all axes)', f32([5, 9, 1, N, 2, 3], [2, 3]), max([0, 1]), { shape: [], dtype: 'float32' }, [N]),
-  along('reduce max float32', 'max over ±Infinity', f32([-I, -I, -I, 1, I, 2], [3, 2]), max([1]), { shape: [3], dtype: 'float32' }, [-I, 1, I]),
-  along('reduce sum float32', 'sum follows IEEE 754 (Inf + -Inf = NaN, NaN propagates, overflow gives Inf)', f32([I, 1, I, -I, N, 1, 3.4e38, 3.4e38], [4, 2]), sum([1]), { shape: [4], dtype: 'float32' }, [I, N, N, I]),
-  along('reduce sum float32', 'sum over an empty axis is 0', f32([], [3, 0]), sum([1]), { shape: [3], dtype: 'float32' }, [0, 0, 0]),
-  along('reduce sum int32', 'sum over an empty axis is 0 (int32)', i32([], [0, 2]), sum([0]), { shape: [2], dtype: 'int32' }, [0, 0]),
-  along('reduce sum int32', "int32 sum is exact and keeps x's dtype", i32([E - 1, 1, -5, 5, -E, 3], [2, 3]), sum([0, 1]), { shape: [], dtype: 'int32' }, [3]),
-  along('reduce sum int32', 'int32 sum wraps modulo 2^32 and is exact', i32([MAX, 1, MIN, -1, MAX, MAX, MAX, -MAX + 1, 2, MAX], [5, 2]), sum([1]), { shape: [5], dtype: 'int32' }, [MIN, MAX, -2, 1, MIN + 1], true),
-  along('reduce max int32', "int32 max uses integer order and keeps x's dtype", i32([-5, -3, -7, E, E - 1, 0], [2, 3]), max([1]), { shape: [2], dtype: 'int32' }, [-3, E]),
-  along('reduce max int32', 'int32 max is exact over the full range', i32([MAX - 1, MAX, 0, MIN, MIN + 1, MIN], [2, 3]), max([1]), { shape: [2], dtype: 'int32' }, [MAX, MIN + 1], true),
-  along('argmax float32', 'ties give the index of the FIRST maximum (last axis)', f32([3, 1, 3, 2, 1, 5, 5, 5, 0, 0, 0, 0, -1, -2, -1, -3], [4, 4]), argmax(1), { shape: [4], dtype: 'int32' }, [0, 1, 0, 0]),
-  along('argmax float32', 'ties give the index of the FIRST maximum (first axis)', f32([1, 2, 0, 3, 2, 0, 3, 1, 0, 2, 2, 0], [4, 3]), argmax(0), { shape: [3], dtype: 'int32' }, [1, 0, 0]),
-  along('argmax float32', 'a NaN counts as the maximum: the index of the first NaN (last axis)', f32([1, N, 5, N, N, 1, 2, 3, 1, 2, 3, N, 9, 1, 1, 1], [4, 4]), argmax(1), { shape: [4], dtype: 'int32' }, [1, 0, 3, 0]),
-  along('argmax float32', 'a NaN counts as the maximum: the index of the first NaN (first axis)', f32([1, N, 2, N, N, 3, 5, 1, N], [3, 3]), argmax(0), { shape: [3], dtype: 'int32' }, [1, 0, 2]),
-  along('argmax float32', 'ties among ±Infinity give the first', f32([-I, -I, -I, 1, I, I, -I, -3, -I], [3, 3]), argmax(1), { shape: [3], dtype: 'int32' }, [0, 1, 1]),
-  along('argmax int32', 'int32 ties give the index of the FIRST maximum', i32([-3, -1, -1, -2, 7, 7, 7, 7, -E, E, E, 0], [3, 4]), argmax(1), { shape: [3], dtype: 'int32' }, [1, 0, 1]),
-  along('argmax int32', 'int32 order is exact over the full range', i32([MAX - 1, MAX, MAX, MIN, MIN + 1, MIN], [2, 3]), argmax(1), { shape: [2], dtype: 'int32' }, [1, 1], true),
+  along('reduce max float32', 'max is NaN when any reduced element is NaN (last axis)', f32([1, N, 3, N, 2, 5, 4, 1, N, 7, 8, 9], [4, 3]), [1], max([1]), { shape: [4], dtype: 'float32' }, [N, N, N, 9]),
+  along('reduce max float32', 'max is NaN when any reduced element is NaN (first axis)', f32([1, N, 0, 2, N, 5, 0, 1, 3, 4, 0, N], [3, 4]), [0], max([0]), { shape: [4], dtype: 'float32' }, [N, N, 0, N]),
+  along('reduce max float32', 'max is NaN when any reduced element is NaN (all axes)', f32([5, 9, 1, N, 2, 3], [2, 3]), [0, 1], max([0, 1]), { shape: [], dtype: 'float32' }, [N]),
+  along('reduce max float32', 'max over ±Infinity', f32([-I, -I, -I, 1, I, 2], [3, 2]), [1], max([1]), { shape: [3], dtype: 'float32' }, [-I, 1, I]),
+  along('reduce sum float32', 'sum follows IEEE 754 (Inf + -Inf = NaN, NaN propagates, overflow gives Inf)', f32([I, 1, I, -I, N, 1, 3.4e38, 3.4e38], [4, 2]), [1], sum([1]), { shape: [4], dtype: 'float32' }, [I, N, N, I]),
+  along('reduce sum float32', 'sum over an empty axis is 0', f32([], [3, 0]), [1], sum([1]), { shape: [3], dtype: 'float32' }, [0, 0, 0]),
+  along('reduce sum int32', 'sum over an empty axis is 0 (int32)', i32([], [0, 2]), [0], sum([0]), { shape: [2], dtype: 'int32' }, [0, 0]),
+  along('reduce sum int32', "int32 sum is exact and keeps x's dtype", i32([E - 1, 1, -5, 5, -E, 3], [2, 3]), [0, 1], sum([0, 1]), { shape: [], dtype: 'int32' }, [3]),
+  along('reduce sum int32', 'int32 sum wraps modulo 2^32 and is exact', i32([MAX, 1, MIN, -1, MAX, MAX, MAX, -MAX + 1, 2, MAX], [5, 2]), [1], sum([1]), { shape: [5], dtype: 'int32' }, [MIN, MAX, -2, 1, MIN + 1], true),
+  along('reduce max int32', "int32 max uses integer order and keeps x's dtype", i32([-5, -3, -7, E, E - 1, 0], [2, 3]), [1], max([1]), { shape: [2], dtype: 'int32' }, [-3, E]),
+  along('reduce max int32', 'int32 max is exact over the full range', i32([MAX - 1, MAX, 0, MIN, MIN + 1, MIN], [2, 3]), [1], max([1]), { shape: [2], dtype: 'int32' }, [MAX, MIN + 1], true),
+  along('argmax float32', 'ties give the index of the FIRST maximum (last axis)', f32([3, 1, 3, 2, 1, 5, 5, 5, 0, 0, 0, 0, -1, -2, -1, -3], [4, 4]), [1], argmax(1), { shape: [4], dtype: 'int32' }, [0, 1, 0, 0]),
+  along('argmax float32', 'ties give the index of the FIRST maximum (first axis)', f32([1, 2, 0, 3, 2, 0, 3, 1, 0, 2, 2, 0], [4, 3]), [0], argmax(0), { shape: [3], dtype: 'int32' }, [1, 0, 0]),
+  along('argmax float32', 'a NaN counts as the maximum: the index of the first NaN (last axis)', f32([1, N, 5, N, N, 1, 2, 3, 1, 2, 3, N, 9, 1, 1, 1], [4, 4]), [1], argmax(1), { shape: [4], dtype: 'int32' }, [1, 0, 3, 0]),
+  along('argmax float32', 'a NaN counts as the maximum: the index of the first NaN (first axis)', f32([1, N, 2, N, N, 3, 5, 1, N], [3, 3]), [0], argmax(0), { shape: [3], dtype: 'int32' }, [1, 0, 2]),
+  along('argmax float32', 'ties among ±Infinity give the first', f32([-I, -I, -I, 1, I, I, -I, -3, -I], [3, 3]), [1], argmax(1), { shape: [3], dtype: 'int32' }, [0, 1, 1]),
+  along('argmax int32', 'int32 ties give the index of the FIRST maximum', i32([-3, -1, -1, -2, 7, 7, 7, 7, -E, E, E, 0], [3, 4]), [1], argmax(1), { shape: [3], dtype: 'int32' }, [1, 0, 1]),
+  along('argmax int32', 'int32 order is exact over the full range', i32([MAX - 1, MAX, MAX, MIN, MIN + 1, MIN], [2, 3]), [1], argmax(1), { shape: [2], dtype: 'int32' }, [1, 1], true),
 ];
 
 // ----- matmul --------------------------------------------------------------------------------

@@ -89,6 +89,8 @@ const specs: KernelSpec[] = [
     ),
   ),
   { label: 'cast empty [0]', inputs: [normal(0)], call: (be, [a]) => be.cast(a!, 'int32'), out: { shape: [0], dtype: 'int32' } },
+  { label: 'cast size-1 [1, 1]', inputs: [normal(1, 1)], call: (be, [a]) => be.cast(a!, 'bool'), out: { shape: [1, 1], dtype: 'bool' } },
+  { label: 'cast scalar []', inputs: [ints(-9, 9)], call: (be, [a]) => be.cast(a!, 'float32'), out: { shape: [], dtype: 'float32' } },
 
   // ----- reduce
   { label: 'reduce sum float32 axes [0,2]', inputs: [normal(3, 4, 5)], call: (be, [x]) => be.reduce('sum', x!, [0, 2]), out: { shape: [4], dtype: 'float32' } },
@@ -144,6 +146,11 @@ const specs: KernelSpec[] = [
   { label: 'permute size-1 dims', inputs: [normal(1, 3, 1)], call: (be, [x]) => be.permute(x!, [2, 1, 0]), out: { shape: [1, 3, 1], dtype: 'float32' } },
   { label: 'expand a size-1 dim to 0', inputs: [normal(1, 3)], call: (be, [x]) => be.expand(x!, [0, 3]), out: { shape: [0, 3], dtype: 'float32' } },
   { label: 'expand a scalar-like [1,1]', inputs: [normal(1, 1)], call: (be, [x]) => be.expand(x!, [3, 2]), out: { shape: [3, 2], dtype: 'float32' } },
+  { label: 'slice size-1 dims', inputs: [normal(1, 4, 1)], call: (be, [x]) => be.slice(x!, [0, 1, 0], [1, 2, 1]), out: { shape: [1, 2, 1], dtype: 'float32' } },
+  { label: 'pad size-1 dims', inputs: [ints(-9, 9, 1, 1)], call: (be, [x]) => be.pad(x!, [[0, 1], [2, 0]], 5), out: { shape: [2, 3], dtype: 'int32' } },
+  { label: 'concat size-1 parts', inputs: [bools(1, 1), bools(1, 1)], call: (be, xs) => be.concat(xs, 1), out: { shape: [1, 2], dtype: 'bool' } },
+  { label: 'gather size-1 dims', inputs: [normal(1, 3), idx([1, 1], 3)], call: (be, [x, i]) => be.gather(x!, i!, 1), out: { shape: [1, 1], dtype: 'float32' } },
+  { label: 'scatterAdd size-1 dims', inputs: [idx([1, 1], 2), normal(1, 1)], call: (be, [i, s]) => be.scatterAdd(i!, s!, 1, [1, 2]), out: { shape: [1, 2], dtype: 'float32' } },
   { label: 'slice of size 0', inputs: [normal(4, 3)], call: (be, [x]) => be.slice(x!, [2, 0], [0, 3]), out: { shape: [0, 3], dtype: 'float32' } },
   { label: 'slice of an empty tensor', inputs: [normal(0, 3)], call: (be, [x]) => be.slice(x!, [0, 1], [0, 2]), out: { shape: [0, 2], dtype: 'float32' } },
   { label: 'pad an empty tensor', inputs: [normal(0, 2)], call: (be, [x]) => be.pad(x!, [[1, 1], [0, 1]], 3), out: { shape: [2, 3], dtype: 'float32' } },
