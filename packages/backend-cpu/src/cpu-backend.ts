@@ -24,7 +24,8 @@ import { logSoftmax, softmax } from './softmax.js';
 import { abandon, allocateRaw, dataOf, enter, matchesDType, sizeOf, storageOf, wrap } from './storage.js';
 import { DEFAULT_PARALLEL_MIN, WasmEngine } from './wasm/engine.js';
 import { HeapExhaustedError } from './wasm/heap.js';
-import { bestPath, type KernelPath } from './wasm/modules.js';
+import type { KernelPath } from './wasm/kernel-path.js';
+import { bestPath } from './wasm/modules.js';
 import { availableThreads } from './wasm/pool.js';
 
 /** Options of {@link createCpuBackend}. */

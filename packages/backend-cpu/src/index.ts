@@ -12,7 +12,7 @@
 import { CpuBackend, type CpuBackendOptions } from './cpu-backend.js';
 
 export type { CpuBackend, CpuBackendOptions, CpuPath } from './cpu-backend.js';
-export type { KernelPath } from './wasm/modules.js';
+export type { KernelPath } from './wasm/kernel-path.js';
 
 /**
  * Creates the CPU backend: every kernel of the contract, plus fused `softmax`, `logSoftmax`,

