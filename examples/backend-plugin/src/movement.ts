@@ -97,6 +97,9 @@ export function scatterAdd(index: TensorInfo, src: TensorInfo, axis: number, out
   const idx = valuesOf(index);
   const values = valuesOf(src);
   const out = allocate('float32', sizeOf(outShape));
-  for (let i = 0; i < base.length; i++) out[base[i]! + idx[i]! * step] += values[i]!;
+  for (let i = 0; i < base.length; i++) {
+    const at = base[i]! + idx[i]! * step;
+    out[at] = out[at]! + values[i]!;
+  }
   return handleOf(out);
 }
