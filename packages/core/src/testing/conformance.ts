@@ -84,8 +84,8 @@ export function conformanceCaseNames(): string[] {
  * The conformance cases for a backend. Registers the backend under `options.name` (unless a
  * backend of that name is registered already) and the reference backend, creates the backend
  * to learn which optional parts it has, and resolves to one case per check, in the order of
- * {@link conformanceCaseNames}. The backend that was current before is current again once
- * this resolves and after each case.
+ * {@link conformanceCaseNames}. The backend that was current before (or, if none was, the one
+ * under test) is current once this resolves and after each case.
  *
  * @example
  * ```ts
@@ -110,7 +110,6 @@ export async function conformanceCases(options: ConformanceOptions): Promise<Con
   let backend: Backend;
   try {
     backend = await setBackend(options.name);
-    await setBackend(REFERENCE);
   } finally {
     if (before !== null && before !== REFERENCE) await setBackend(before);
   }
