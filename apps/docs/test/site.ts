@@ -1,7 +1,7 @@
 /**
- * What the site test needs besides Chromium: building the site into a folder (typedoc, then the
- * demo, as `pnpm run docs` does), serving a folder from 127.0.0.1, listing its pages, and
- * checking its links.
+ * What the site test needs besides Chromium: building the site into a folder (the demo and
+ * typedoc's pages, as `pnpm run docs` does), serving a folder from 127.0.0.1, listing its pages,
+ * and checking its links.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -12,12 +12,6 @@ import { fileURLToPath } from 'node:url';
 import { buildDemo } from '../demo/build.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-
-/** What a build printed, and the sizes of the demo's files. */
-export interface SiteBuild {
-  typedocOutput: string;
-  demoSizes: Record<string, number>;
-}
 
 /** Runs `cmd args` in the repository root; resolves to its output, rejects when it fails. */
 function run(cmd: string, args: string[]): Promise<string> {
@@ -31,11 +25,18 @@ function run(cmd: string, args: string[]): Promise<string> {
   });
 }
 
-/** Builds the site into `dir` as `pnpm run docs` does (after the packages' build): typedoc, then the demo. */
-export async function buildSite(dir: string): Promise<SiteBuild> {
-  const typedocOutput = await run(join(ROOT, 'node_modules/.bin/typedoc'), ['--out', dir]);
-  const demoSizes = (await buildDemo(join(dir, 'demo'))) as Record<string, number>;
-  return { typedocOutput, demoSizes };
+/**
+ * Runs typedoc with the repository's typedoc.json into `dir`, leaving what is already there (the
+ * demo, built first so that its tests can run meanwhile); resolves to what it printed.
+ * `pnpm run docs` runs the same two steps one after the other, into typedoc.json's `out`.
+ */
+export function buildApiSite(dir: string): Promise<string> {
+  return run(join(ROOT, 'node_modules/.bin/typedoc'), ['--out', dir, '--cleanOutputDir', 'false']);
+}
+
+/** Builds the demo into `dir`; resolves to the sizes of its files (bytes). */
+export async function buildDemoPage(dir: string): Promise<Record<string, number>> {
+  return (await buildDemo(dir)) as Record<string, number>;
 }
 
 const TYPES: Record<string, string> = {
