@@ -51,7 +51,18 @@ export interface CpuBackendOptions {
   parallelMin?: number;
 }
 
-/** The kernel path and thread count a CPU backend actually runs with. */
+/**
+ * The kernel path and thread count a CPU backend actually runs with.
+ *
+ * @example
+ * ```ts
+ * const cpu = createCpuBackend({ threads: 2 });
+ * await cpu.ready; // the worker thread has started
+ * const path: CpuPath = cpu.path;
+ * path.threads; // 2
+ * cpu.close();
+ * ```
+ */
 export interface CpuPath {
   /** The kernels that run. */
   readonly kernels: KernelPath;
@@ -61,7 +72,19 @@ export interface CpuPath {
   readonly wasmHeap: boolean;
 }
 
-/** The backend contract over typed arrays: WebAssembly SIMD kernels with a pure-TypeScript path. */
+/**
+ * The backend contract over typed arrays: WebAssembly SIMD kernels with a pure-TypeScript path.
+ * Made by {@link createCpuBackend}.
+ *
+ * @example
+ * ```ts
+ * const cpu: CpuBackend = createCpuBackend({ kernels: 'js' }); // the pure-TypeScript kernels
+ * cpu.name;      // 'cpu'
+ * cpu.path;      // { kernels: 'js', threads: 1, wasmHeap: false }
+ * cpu.heapBytes; // { used: 0, capacity: 0 } (no WebAssembly heap on this path)
+ * cpu.close();   // stops the worker threads, if any
+ * ```
+ */
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
   private readonly engine: WasmEngine | null;

@@ -42,7 +42,7 @@ export type { KernelPath } from './wasm/kernel-path.js';
  * console.log(cpu.path); // e.g. { kernels: 'relaxed-simd', threads: 2, wasmHeap: true }
  * registerBackend('cpu', () => cpu);
  * await setBackend('cpu');
- * tensor([[1, 2], [3, 4]]).matmul(tensor([[5], [6]])).print();
+ * tensor([[1, 2], [3, 4]]).matmul(tensor([[5], [6]])); // [[17], [39]]
  * ```
  */
 export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {

@@ -86,6 +86,18 @@ function fromFloat32(values: Float32Array, dtype: DType): DataArray {
  * Profundo's GPU backend on gpu.js. Create it with {@link createGpujsBackend}; every tensor
  * stays on the device (a float texture on the GL modes, a storage buffer on WebGPU) until
  * `data()` / `dataSync()` reads it.
+ *
+ * @example
+ * ```ts
+ * import { registerBackend, setBackend, tensor } from '@profundo/core';
+ * import { createGpujsBackend, type GpujsBackend } from '@profundo/backend-gpujs';
+ *
+ * // Node with the gl addon and an X display; in browsers: 'webgl2', 'webgl' or 'webgpu'.
+ * registerBackend('gpujs', () => createGpujsBackend({ mode: 'headlessgl' }));
+ * const gpu = (await setBackend('gpujs')) as GpujsBackend;
+ * gpu.mode;                                // 'headlessgl'
+ * await tensor([1, 2, 3]).square().data(); // [1, 4, 9]
+ * ```
  */
 export class GpujsBackend implements Backend {
   /** `'gpujs'`. */

@@ -24,7 +24,23 @@ export type GpujsMode = 'headlessgl' | 'webgl2' | 'webgl' | 'webgpu';
  */
 export const MAX_ELEMENTS = 2 ** 24;
 
-/** Live device storage, as {@link GpujsBackend.deviceMemory} reports it. */
+/**
+ * Live device storage, as {@link GpujsBackend.deviceMemory} reports it.
+ *
+ * @example
+ * ```ts
+ * import { registerBackend, setBackend, tensor } from '@profundo/core';
+ * import { createGpujsBackend, type DeviceMemoryInfo, type GpujsBackend } from '@profundo/backend-gpujs';
+ *
+ * registerBackend('gpujs', () => createGpujsBackend({ mode: 'headlessgl' })); // Node, under a display
+ * const gpu = (await setBackend('gpujs')) as GpujsBackend;
+ * const before: DeviceMemoryInfo = gpu.deviceMemory();
+ * const x = tensor([1, 2, 3, 4]);
+ * gpu.deviceMemory().buffers - before.buffers; // 1
+ * x.dispose();
+ * gpu.deviceMemory().buffers - before.buffers; // 0
+ * ```
+ */
 export interface DeviceMemoryInfo {
   /** Live textures (GL) or buffers (WebGPU) that hold tensors. */
   readonly buffers: number;

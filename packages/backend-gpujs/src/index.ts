@@ -6,11 +6,11 @@
  * It registers nothing by itself; pass {@link createGpujsBackend} to core's registry:
  *
  * @example
- * ```ts
+ * ```ts types-only
  * import { registerBackend, setBackend } from '@profundo/core';
  * import { createGpujsBackend } from '@profundo/backend-gpujs';
  *
- * registerBackend('gpujs', () => createGpujsBackend({ mode: 'webgl2' }));
+ * registerBackend('gpujs', () => createGpujsBackend({ mode: 'webgl2' })); // a browser; in Node: 'headlessgl'
  * await setBackend('gpujs');
  * ```
  *

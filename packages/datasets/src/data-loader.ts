@@ -15,6 +15,7 @@ import { checkBoolean, checkInteger, checkOptions, describe } from './validate.j
  *
  * @example
  * ```ts
+ * const train = new TensorDataset(new Float32Array(100 * 784), new Int32Array(100), [784]);
  * const options: DataLoaderOptions<[Tensor, Tensor], [Tensor, Tensor]> = {
  *   batchSize: 32,
  *   shuffle: true,
@@ -22,6 +23,7 @@ import { checkBoolean, checkInteger, checkOptions, describe } from './validate.j
  *   generator: new Generator(1234),
  * };
  * const loader = new DataLoader(train, options);
+ * loader.length; // 3 (100 / 32, the last partial batch dropped)
  * ```
  */
 export interface DataLoaderOptions<T, B> {
@@ -56,10 +58,16 @@ const OPTION_KEYS = ['batchSize', 'shuffle', 'dropLast', 'generator', 'collate']
  * manualSeed(0);
  * const { train } = await loadMnist();
  * const loader = new DataLoader(train, { batchSize: 64, shuffle: true });
- * loader.length; // 125 batches
- * for (let epoch = 0; epoch < 3; epoch++) {
+ * loader.length; // 125 (batches of 8,000 training images)
+ * const model = new nn.Linear(784, 10);
+ * const opt = new SGD(model.parameters(), { lr: 0.1 });
+ * for (let epoch = 0; epoch < 2; epoch++) {
  *   for (const [x, y] of loader) {
- *     tidy(() => step(x, y));
+ *     tidy(() => {
+ *       opt.zeroGrad();
+ *       nn.crossEntropy(model.forward(x), y).backward();
+ *       opt.step();
+ *     });
  *     x.dispose(); y.dispose();
  *   }
  * }
@@ -128,6 +136,7 @@ export class DataLoader<T, B = T[]> implements Iterable<B> {
    *
    * @example
    * ```ts
+   * const ds10 = new TensorDataset(new Float32Array(10), new Int32Array(10), [1]);
    * new DataLoader(ds10, { batchSize: 4 }).length;                 // 3
    * new DataLoader(ds10, { batchSize: 4, dropLast: true }).length; // 2
    * ```
@@ -142,9 +151,14 @@ export class DataLoader<T, B = T[]> implements Iterable<B> {
    *
    * @example
    * ```ts
+   * const ds = new TensorDataset(new Float32Array(6), Int32Array.of(0, 1, 2), [2]);
+   * const loader = new DataLoader(ds, { batchSize: 2 });
+   * const sizes: number[] = [];
    * for (const [x, y] of loader) {
-   *   // ...
+   *   sizes.push(x.shape[0]!);
+   *   x.dispose(); y.dispose();
    * }
+   * sizes; // [2, 1]
    * ```
    */
   [Symbol.iterator](): Iterator<B> {

@@ -72,7 +72,7 @@ export interface MnistIdxOptions {
  * @returns `train` and `test` {@link TensorDataset}s.
  *
  * @example
- * ```ts
+ * ```ts types-only
  * const { train, test } = await loadMnistIdx({
  *   trainImages: 'mnist/train-images-idx3-ubyte.gz',
  *   trainLabels: 'mnist/train-labels-idx1-ubyte.gz',

@@ -15,7 +15,7 @@ import { isGzip } from './idx.js';
  * Either may be gzip-compressed (`.gz`); that is detected from the bytes, not the name.
  *
  * @example
- * ```ts
+ * ```ts types-only
  * const fromDisk: IdxSource = 'data/train-images-idx3-ubyte.gz';
  * const fromNetwork: IdxSource = await (await fetch('/mnist/t10k-labels-idx1-ubyte')).arrayBuffer();
  * ```

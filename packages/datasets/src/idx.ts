@@ -11,7 +11,8 @@ import { ValueError } from '@profundo/core';
  *
  * @example
  * ```ts
- * const dtype: IdxDType = parseIdx(bytes).dtype; // 'uint8' for MNIST
+ * const bytes = Uint8Array.of(0, 0, 0x08, 1, 0, 0, 0, 1, 5); // one uint8 value, 5
+ * const dtype: IdxDType = parseIdx(bytes).dtype; // 'uint8' (as in MNIST)
  * ```
  */
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
@@ -39,8 +40,10 @@ export type IdxArrayFor<D extends IdxDType> = {
  *
  * @example
  * ```ts
+ * // One 2×2 image: magic (uint8, 3 dims), the sizes 1, 2, 2, then the pixels.
+ * const bytes = Uint8Array.of(0, 0, 0x08, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0, 255, 255, 0);
  * const images: IdxData = parseIdx(bytes);
- * images.shape; // [60000, 28, 28] for MNIST's training images
+ * images.shape; // [1, 2, 2] (MNIST's training images: [60000, 28, 28])
  * ```
  */
 export type IdxData = { [D in IdxDType]: { dtype: D; shape: number[]; data: IdxArrayFor<D> } }[IdxDType];
@@ -71,11 +74,12 @@ const TYPES: ReadonlyMap<number, { dtype: IdxDType; size: number }> = new Map([
  *
  * @example
  * ```ts
- * import { readFile } from 'node:fs/promises';
- * const labels = parseIdx(await readFile('t10k-labels-idx1-ubyte'));
+ * // In Node, a file's bytes: parseIdx(await readFile('t10k-labels-idx1-ubyte')).
+ * // Here, a file of three labels: magic 0x00 0x00 0x08 (uint8) 0x01 (1 dim), the size 3, the values.
+ * const labels = parseIdx(Uint8Array.of(0, 0, 0x08, 1, 0, 0, 0, 3, 7, 2, 1));
  * labels.dtype; // 'uint8'
- * labels.shape; // [10000]
- * labels.data;  // Uint8Array of digits 0–9
+ * labels.shape; // [3]
+ * labels.data;  // [7, 2, 1]
  * ```
  */
 export function parseIdx(bytes: Uint8Array, name = 'the file'): IdxData {
@@ -195,7 +199,8 @@ const TYPE_SIZE: Readonly<Record<IdxDType, number>> = { uint8: 1, int8: 1, int16
  *
  * @example
  * ```ts
- * isGzip(await readFile('train-images-idx3-ubyte.gz')); // true
+ * isGzip(Uint8Array.of(0x1f, 0x8b, 0x08, 0)); // true (e.g. the bytes of train-images-idx3-ubyte.gz)
+ * isGzip(Uint8Array.of(0, 0, 0x08, 3));       // false (an IDX file)
  * ```
  */
 export function isGzip(bytes: Uint8Array): boolean {

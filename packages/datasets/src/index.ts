@@ -4,8 +4,12 @@
  *
  * @example
  * ```ts
+ * import { registerBackend, setBackend } from '@profundo/core';
+ * import { createCpuBackend } from '@profundo/backend-cpu';
  * import { DataLoader, loadMnist } from '@profundo/datasets';
  *
+ * registerBackend('cpu', createCpuBackend); // batches are tensors: a backend must be set
+ * await setBackend('cpu');
  * const { train, test } = await loadMnist({ seed: 0 });
  * for (const [x, y] of new DataLoader(train, { batchSize: 64, shuffle: true })) {
  *   // x: float32 [64, 784], y: int32 [64]

@@ -6,7 +6,16 @@
 import { Generator, ValueError } from '@profundo/core';
 import { checkInteger, checkOptions, describe } from './validate.js';
 
-/** One pair of {@link spanishDates}: a Spanish phrase and the ISO date it names. */
+/**
+ * One pair of {@link spanishDates}: a Spanish phrase and the ISO date it names.
+ *
+ * @example
+ * ```ts
+ * const pair: SpanishDatePair = { source: 'lunes, 23 de marzo de 1987', target: '1987-03-23' };
+ * const [first] = spanishDates({ count: 1, seed: 1 });
+ * first!.target; // '2013-09-21'
+ * ```
+ */
 export interface SpanishDatePair {
   /** The Spanish phrase, e.g. `'lunes, 23 de marzo de 1987'`. */
   source: string;
@@ -88,6 +97,13 @@ export function spanishDayWords(day: number): string {
  * Number of days in `month` (1–12) of `year` (1–9999, proleptic Gregorian: leap years are the
  * multiples of 4 except centuries not divisible by 400). Anything else is a `ValueError` (a
  * month 13 used to roll over into the next year silently).
+ *
+ * @example
+ * ```ts
+ * daysInMonth(2024, 2); // 29
+ * daysInMonth(1900, 2); // 28 (a century not divisible by 400)
+ * daysInMonth(1987, 4); // 30
+ * ```
  */
 export function daysInMonth(year: number, month: number): number {
   checkInteger('daysInMonth', 'year', year, 1, 9999);
@@ -112,7 +128,7 @@ const pad2 = (n: number): string => String(n).padStart(2, '0');
  * @example
  * ```ts
  * const pairs = spanishDates({ count: 3, seed: 1 });
- * // [{ source: 'sábado, 5 de julio de 1941', target: '1941-07-05' }, …]
+ * pairs[0]; // { source: 'sábado, veintiuno de septiembre de 2013', target: '2013-09-21' }
  * const tok = CharTokenizer.fromCorpus(pairs.flatMap((p) => [p.source, p.target]));
  * ```
  */

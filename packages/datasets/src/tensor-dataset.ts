@@ -25,7 +25,7 @@ import { describe } from './validate.js';
  * ds.length;                               // 4
  * const [x, y] = ds.getBatch(Int32Array.of(3, 0));
  * x.shape;                                 // [2, 1, 2, 2]
- * await y.data();                          // Int32Array [3, 0]
+ * await y.data();                          // [3, 0]
  * ```
  */
 export class TensorDataset implements Dataset<[Tensor, Tensor], [Tensor, Tensor]> {
@@ -76,7 +76,10 @@ export class TensorDataset implements Dataset<[Tensor, Tensor], [Tensor, Tensor]
    *
    * @example
    * ```ts
-   * const [x, y] = ds.get(0);
+   * const ds = new TensorDataset(Float32Array.of(1, 2, 3, 4), Int32Array.of(7, 9), [2]);
+   * const [x, y] = ds.get(1);
+   * x;        // [3, 4]
+   * y.item(); // 9
    * ```
    */
   get(index: number): [Tensor, Tensor] {
@@ -94,7 +97,10 @@ export class TensorDataset implements Dataset<[Tensor, Tensor], [Tensor, Tensor]
    *
    * @example
    * ```ts
-   * const [x, y] = ds.getBatch(Int32Array.of(5, 2, 9)); // x: [3, ...sampleShape], y: [3]
+   * const ds = new TensorDataset(Float32Array.of(1, 2, 3, 4, 5, 6), Int32Array.of(7, 8, 9), [2]);
+   * const [x, y] = ds.getBatch(Int32Array.of(2, 0)); // x: [2, ...sampleShape], y: [2]
+   * x; // [[5, 6], [1, 2]]
+   * y; // [9, 7]
    * ```
    */
   getBatch(indices: Int32Array): [Tensor, Tensor] {

@@ -127,6 +127,7 @@ export class CharTokenizer {
    *
    * @example
    * ```ts
+   * const tok = new CharTokenizer('ab');
    * tok.decode([1, 4, 5, 2, 0, 0]); // 'ab'
    * ```
    */
@@ -156,7 +157,7 @@ export class CharTokenizer {
    * @example
    * ```ts
    * new CharTokenizer('ab').encodeBatch(['ab', 'b'], 4, { addBos: true });
-   * // Int32Array [1, 4, 5, 0,  1, 5, 0, 0]
+   * // [1, 4, 5, 0, 1, 5, 0, 0]
    * ```
    */
   encodeBatch(texts: readonly string[], length: number, options: EncodeOptions = {}): Int32Array {

@@ -5,9 +5,12 @@
  *
  * @example
  * ```ts
- * import { nn, randn } from '@profundo/core';
+ * import { nn, randn, registerBackend, setBackend } from '@profundo/core';
+ * import { createCpuBackend } from '@profundo/backend-cpu';
  * import { Conv2d, MaxPool2d, Flatten } from '@profundo/layers-cnn';
  *
+ * registerBackend('cpu', createCpuBackend);
+ * await setBackend('cpu');
  * const lenet = new nn.Sequential(
  *   new Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new MaxPool2d(2),
  *   new Conv2d(6, 16, 5), new nn.ReLU(), new MaxPool2d(2),

@@ -9,6 +9,31 @@ import { DTypeError, DisposedError, ShapeError, ValueError, argmax, narrow, noGr
  * What {@link greedyDecode} needs of a sequence-to-sequence model over token ids: `encode`
  * maps int32 `src` `[N, S]` to a memory tensor, `decode` maps int32 `tgt` `[N, T]` and that
  * memory to next-token logits `[N, T, vocab]` (applying its own causal mask, as in training).
+ *
+ * @example
+ * ```ts
+ * const VOCAB = 12, D = 32;
+ * class Seq2Seq extends nn.Module implements Seq2SeqModel {
+ *   srcEmb = new Embedding(VOCAB, D);
+ *   tgtEmb = new Embedding(VOCAB, D);
+ *   transformer = new Transformer({ dModel: D, nhead: 4, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 64 });
+ *   generator = new nn.Linear(D, VOCAB);
+ *   encode(src: Tensor): Tensor {
+ *     return this.transformer.encode(this.srcEmb.forward(src));
+ *   }
+ *   decode(tgt: Tensor, memory: Tensor): Tensor {
+ *     const tgtMask = causalMask(tgt.shape[1]!);
+ *     return this.generator.forward(this.transformer.decode(this.tgtEmb.forward(tgt), memory, { tgtMask }));
+ *   }
+ *   forward(src: Tensor, tgt: Tensor): Tensor {
+ *     return this.decode(tgt, this.encode(src));
+ *   }
+ * }
+ * const model = new Seq2Seq();
+ * model.eval();
+ * const ids = await greedyDecode(model, tensor([[3, 4, 5]], { dtype: 'int32' }), { bos: 1, eos: 2, maxLength: 8 });
+ * ids.shape[1]! <= 8; // true
+ * ```
  */
 export interface Seq2SeqModel {
   /** Encodes source ids `[N, S]`. */
@@ -36,9 +61,15 @@ export interface GreedyDecodeOptions {
  *
  * @example
  * ```ts
- * model.eval();
- * const out = await greedyDecode(model, srcIds, { bos: 1, eos: 2, maxLength: 20 });
- * out.tolist(); // [[1, 7, 4, 5, 2], …]
+ * // A stand-in for a trained model (call model.eval() on a real one): whatever the source,
+ * // its most likely next token is the last one plus 1, over a vocabulary of 6.
+ * const counter: Seq2SeqModel = {
+ *   encode: (src) => src.cast('float32'),
+ *   decode: (tgt) => eq(unsqueeze(tgt, -1).add(1), arange(6, undefined, 1, { dtype: 'int32' })).cast('float32'),
+ * };
+ * const src = tensor([[3, 4]], { dtype: 'int32' });
+ * const out = await greedyDecode(counter, src, { bos: 1, eos: 5, maxLength: 20 });
+ * out.tolist(); // [[1, 2, 3, 4, 5]]
  * ```
  */
 export async function greedyDecode(model: Seq2SeqModel, src: Tensor, options: GreedyDecodeOptions): Promise<Tensor> {

@@ -6,9 +6,12 @@
  *
  * @example
  * ```ts
- * import { randn } from '@profundo/core';
+ * import { randn, registerBackend, setBackend } from '@profundo/core';
+ * import { createCpuBackend } from '@profundo/backend-cpu';
  * import { MultiheadAttention, TransformerEncoderLayer, causalMask } from '@profundo/layers-transformer';
  *
+ * registerBackend('cpu', createCpuBackend);
+ * await setBackend('cpu');
  * const x = randn([2, 10, 64]);
  * new MultiheadAttention(64, 8).forward(x, x, x, causalMask(10)).shape;          // [2, 10, 64]
  * new TransformerEncoderLayer(64, 8, { dimFeedforward: 256 }).forward(x).shape;      // [2, 10, 64]

@@ -13,8 +13,9 @@ import { expectFloat, expectLive, expectOneBackend } from './check.js';
  *
  * @example
  * ```ts
- * const pe = sinusoidalPositionalEncoding(50, 16); // [50, 16]
- * await pe.data(); // row 0: [0, 1, 0, 1, …]
+ * const pe = sinusoidalPositionalEncoding(50, 16);
+ * pe.shape;                          // [50, 16]
+ * (await pe.data()).slice(0, 4);     // [0, 1, 0, 1] (row 0: sin 0, cos 0, …)
  * ```
  */
 export function sinusoidalPositionalEncoding(length: number, dim: number): Tensor {
@@ -47,8 +48,10 @@ export interface PositionalEncodingOptions {
  *
  * @example
  * ```ts
+ * const embedding = new Embedding(100, 64);
+ * const ids = tensor([[5, 8, 2]], { dtype: 'int32' });
  * const pos = new PositionalEncoding(64, { dropout: 0.1 });
- * pos.forward(embedding.forward(ids).mul(Math.sqrt(64))); // [N, L, 64]
+ * pos.forward(embedding.forward(ids).mul(Math.sqrt(64))).shape; // [1, 3, 64]
  * ```
  */
 export class PositionalEncoding extends nn.Module {
@@ -88,7 +91,8 @@ export class PositionalEncoding extends nn.Module {
  * @example
  * ```ts
  * const pos = new LearnedPositionalEmbedding(128, 64);
- * pos.forward(tokens); // tokens [N, L ≤ 128, 64] + weight[:L]
+ * const tokens = randn([2, 10, 64]); // [N, L ≤ 128, 64]
+ * pos.forward(tokens).shape;         // [2, 10, 64] (tokens + weight[:10])
  * ```
  */
 export class LearnedPositionalEmbedding extends nn.Module {

@@ -21,6 +21,7 @@ import { feedForward, layerSettings, type TransformerLayerOptions } from './tran
  * @example
  * ```ts
  * const layer = new TransformerDecoderLayer(64, 4, { dimFeedforward: 256 });
+ * const memory = randn([2, 9, 64]); // the encoder's output
  * layer.forward(randn([2, 7, 64]), memory, causalMask(7)).shape; // [2, 7, 64]
  * ```
  */

@@ -69,7 +69,9 @@ export function feedForward(x: Tensor, linear1: nn.Linear, linear2: nn.Linear, d
  * @example
  * ```ts
  * const layer = new TransformerEncoderLayer(64, 4, { dimFeedforward: 256, dropout: 0.1 });
- * layer.forward(randn([2, 10, 64]), undefined, padMask).shape; // [2, 10, 64] (padMask: bool [2, 10])
+ * // Sequence 0 has 10 tokens, sequence 1 has 6 and then padding (true: a padded key).
+ * const padMask = ge(unsqueeze(arange(10), 0), tensor([[10], [6]])); // bool [2, 10]
+ * layer.forward(randn([2, 10, 64]), undefined, padMask).shape; // [2, 10, 64]
  * ```
  */
 export class TransformerEncoderLayer extends nn.Module {

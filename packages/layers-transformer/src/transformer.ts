@@ -68,7 +68,9 @@ export class TransformerEncoder extends nn.Module {
  * @example
  * ```ts
  * const decoder = new TransformerDecoder(() => new TransformerDecoderLayer(64, 4), 2);
- * decoder.forward(tgt, memory, causalMask(tgt.shape[1]!)); // [N, T, 64]
+ * const tgt = randn([2, 7, 64]);    // embedded target tokens [N, T, 64]
+ * const memory = randn([2, 9, 64]); // the encoder's output [N, S, 64]
+ * decoder.forward(tgt, memory, causalMask(tgt.shape[1]!)).shape; // [2, 7, 64]
  * ```
  */
 export class TransformerDecoder extends nn.Module {
@@ -111,7 +113,21 @@ export interface TransformerOptions extends TransformerLayerOptions {
   numDecoderLayers?: number;
 }
 
-/** Masks of {@link Transformer.encode} / {@link Transformer.decode} (bool: true = masked; float: additive). */
+/**
+ * Masks of {@link Transformer.encode} / {@link Transformer.decode} (bool: true = masked; float: additive).
+ *
+ * @example
+ * ```ts
+ * const masks: TransformerMasks = {
+ *   tgtMask: causalMask(7),                             // no attending to later target positions
+ *   srcKeyPaddingMask: tensor([[false, false, true]]),  // the source's last token is padding
+ * };
+ * masks.memoryKeyPaddingMask = masks.srcKeyPaddingMask;
+ * const model = new Transformer({ dModel: 32, nhead: 4, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 64 });
+ * const memory = model.encode(randn([1, 3, 32]), masks);
+ * model.decode(randn([1, 7, 32]), memory, masks).shape; // [1, 7, 32]
+ * ```
+ */
 export interface TransformerMasks {
   /** `[S, S]` encoder self-attention mask. */
   srcMask?: Tensor;
@@ -141,7 +157,9 @@ export interface TransformerMasks {
  * @example
  * ```ts
  * const model = new Transformer({ dModel: 64, nhead: 4, numEncoderLayers: 2, numDecoderLayers: 2, dimFeedforward: 128 });
- * const out = model.forward(srcEmb, tgtEmb, undefined, causalMask(tgtEmb.shape[1]!)); // [N, T, 64]
+ * const srcEmb = randn([2, 9, 64]); // embedded source tokens [N, S, 64]
+ * const tgtEmb = randn([2, 7, 64]); // embedded target tokens [N, T, 64]
+ * const out = model.forward(srcEmb, tgtEmb, undefined, causalMask(tgtEmb.shape[1]!)); // float32 [2, 7, 64]
  * model.decode(tgtEmb, model.encode(srcEmb), { tgtMask: causalMask(tgtEmb.shape[1]!) });   // the same
  * ```
  */

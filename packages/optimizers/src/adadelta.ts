@@ -32,6 +32,7 @@ export interface AdadeltaOptions extends BaseOptions {
  *
  * @example
  * ```ts
+ * const model = new nn.Sequential(new nn.Linear(10, 32), new nn.ReLU(), new nn.Linear(32, 2));
  * const opt = new Adadelta(model.parameters(), { rho: 0.95 });
  * ```
  */

@@ -32,6 +32,7 @@ export interface AdagradOptions extends BaseOptions {
  *
  * @example
  * ```ts
+ * const model = new nn.Sequential(new nn.Linear(10, 32), new nn.ReLU(), new nn.Linear(32, 2));
  * const opt = new Adagrad(model.parameters(), { lr: 0.01, initialAccumulatorValue: 0.1 });
  * ```
  */

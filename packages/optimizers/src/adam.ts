@@ -39,6 +39,7 @@ export interface AdamOptions extends BaseOptions {
  *
  * @example
  * ```ts
+ * const model = new nn.Sequential(new nn.Linear(10, 32), new nn.ReLU(), new nn.Linear(32, 2));
  * const opt = new Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.98], amsgrad: true });
  * ```
  */

@@ -28,6 +28,7 @@ export type AdamWOptions = AdamOptions;
  *
  * @example
  * ```ts
+ * const model = new nn.Sequential(new nn.Linear(10, 32), new nn.ReLU(), new nn.Linear(32, 2));
  * const opt = new AdamW(model.parameters(), { lr: 3e-4, weightDecay: 0.05 });
  * ```
  */

@@ -27,8 +27,11 @@ import { BackendError, DisposedError, DTypeError, div, noGrad, scalar, tidy, Val
  *
  * @example
  * ```ts
- * loss.backward();
- * const norm = clipGradNorm(model.parameters(), 1.0);
+ * const w = tensor([0, 0], { requiresGrad: true });
+ * const opt = new SGD([w], { lr: 1 });
+ * w.mul(tensor([3, 4])).sum().backward(); // w.grad: [3, 4], of norm 5
+ * const norm = clipGradNorm([w], 1.0);   // 5 (the norm before clipping)
+ * w.grad;                                // [0.6, 0.8]
  * opt.step();
  * ```
  */
@@ -65,8 +68,11 @@ export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normTyp
  *
  * @example
  * ```ts
- * loss.backward();
- * clipGradValue(model.parameters(), 0.5);
+ * const w = tensor([0, 0], { requiresGrad: true });
+ * const opt = new SGD([w], { lr: 1 });
+ * w.mul(tensor([-3, 0.2])).sum().backward(); // w.grad: [-3, 0.2]
+ * clipGradValue([w], 0.5);
+ * w.grad;                                    // [-0.5, 0.2]
  * opt.step();
  * ```
  */

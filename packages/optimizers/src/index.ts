@@ -17,8 +17,15 @@
  *
  * @example
  * ```ts
- * import { nn, tidy } from '@profundo/core';
+ * import { nn, randn, registerBackend, setBackend, tensor, tidy } from '@profundo/core';
+ * import { createCpuBackend } from '@profundo/backend-cpu';
  * import { AdamW, clipGradNorm, CosineAnnealingLR, LinearLR, SequentialLR } from '@profundo/optimizers';
+ *
+ * registerBackend('cpu', createCpuBackend);
+ * await setBackend('cpu');
+ * const model = new nn.Sequential(new nn.Linear(20, 32), new nn.ReLU(), new nn.Linear(32, 4));
+ * const x = randn([64, 20]);
+ * const y = tensor(Int32Array.from({ length: 64 }, (_, i) => i % 4), { dtype: 'int32' });
  *
  * const opt = new AdamW(model.parameters(), { lr: 3e-4, weightDecay: 0.05 });
  * const sched = new SequentialLR(opt, [

@@ -45,6 +45,16 @@ export type ParamState = Record<string, Tensor | number>;
  * What {@link Optimizer.stateDict} returns, laid out like PyTorch's: per-parameter state by
  * flat index (numbering runs across groups in order), and each group's options with the
  * indices of its parameters.
+ *
+ * @example
+ * ```ts
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const b = tensor([0], { requiresGrad: true });
+ * const opt = new SGD([w], { lr: 0.1 });
+ * opt.addParamGroup({ params: [b], lr: 0.01 });
+ * const dict: OptimizerStateDict<SGDOptions> = opt.stateDict();
+ * dict.paramGroups.map((g) => [g.lr, g.params]); // [[0.1, [0]], [0.01, [1]]]
+ * ```
  */
 export interface OptimizerStateDict<O> {
   /** State of parameter `i`. Parameters that never took a step have none. */
@@ -65,14 +75,18 @@ export interface OptimizerStateDict<O> {
  *
  * @example
  * ```ts
+ * const model = new nn.Linear(2, 2);
+ * const x = tensor([[0, 1], [1, 0]]);
+ * const y = tensor([1, 0], { dtype: 'int32' });
  * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
- * for (const [x, y] of batches) {
+ * for (let step = 0; step < 100; step++) {
  *   tidy(() => {
  *     opt.zeroGrad();
- *     crossEntropy(model.forward(x), y).backward();
+ *     nn.crossEntropy(model.forward(x), y).backward();
  *     opt.step();
  *   });
  * }
+ * nn.crossEntropy(model.forward(x), y).item() < 0.05; // true
  * ```
  */
 export abstract class Optimizer<O extends BaseOptions> {
@@ -108,7 +122,11 @@ export abstract class Optimizer<O extends BaseOptions> {
    *
    * @example
    * ```ts
-   * opt.addParamGroup({ params: backbone.parameters(), lr: 1e-4 });
+   * const backbone = new nn.Linear(8, 8);
+   * const head = new nn.Linear(8, 2);
+   * const opt = new SGD(head.parameters(), { lr: 0.1 });
+   * opt.addParamGroup({ params: backbone.parameters(), lr: 1e-4 }); // fine-tune the backbone slowly
+   * opt.paramGroups.map((g) => g.lr); // [0.1, 0.0001]
    * ```
    */
   addParamGroup(group: ParamGroupInput<O>): void {
@@ -153,9 +171,13 @@ export abstract class Optimizer<O extends BaseOptions> {
    *
    * @example
    * ```ts
+   * const w = tensor([1, 2], { requiresGrad: true });
+   * const opt = new SGD([w], { lr: 0.1 });
    * opt.zeroGrad();
+   * const loss = w.square().sum(); // its gradient: 2w = [2, 4]
    * loss.backward();
    * opt.step();
+   * w; // [0.8, 1.6]
    * ```
    */
   step(): void {
@@ -255,9 +277,12 @@ export abstract class Optimizer<O extends BaseOptions> {
    *
    * @example
    * ```ts
+   * const w = tensor([1, 2], { requiresGrad: true });
    * const adam = new Adam([w], { lr: 1e-3 });
-   * // ... after a step:
-   * adam.getState(w)!['step']; // 1
+   * adam.getState(w);           // undefined (no step yet)
+   * w.square().sum().backward();
+   * adam.step();
+   * adam.getState(w)!['step'];  // 1
    * ```
    */
   getState(param: Tensor): Readonly<ParamState> | undefined {
@@ -306,9 +331,15 @@ export abstract class Optimizer<O extends BaseOptions> {
    *
    * @example
    * ```ts
+   * const model = new nn.Linear(4, 2);
+   * const opt = new Adam(model.parameters(), { lr: 1e-3 });
+   * tidy(() => model.forward(randn([3, 4])).sum().backward());
+   * opt.step();
    * const saved = opt.stateDict();
    * // ... later, or in a fresh optimizer over the same parameters:
-   * opt.loadStateDict(saved);
+   * const resumed = new Adam(model.parameters(), { lr: 1e-3 });
+   * resumed.loadStateDict(saved);
+   * resumed.getState(model.weight)!['step']; // 1
    * ```
    */
   loadStateDict(dict: OptimizerStateDict<O>): void {

@@ -13,8 +13,9 @@
  *
  * @example
  * ```ts
- * import { nn } from '@profundo/core';
  * const model = new nn.Sequential(new nn.Linear(20, 64), new nn.ReLU(), new nn.Dropout(0.3), new nn.Linear(64, 1));
+ * const x = randn([32, 20]);
+ * const y = randn([32, 1]);
  * const loss = nn.mseLoss(model.forward(x), y).add(l2Penalty(model.parameters(), 1e-4));
  * ```
  *
@@ -33,8 +34,11 @@ import { BackendError, DisposedError, DTypeError, ValueError, type Tensor } from
  *
  * @example
  * ```ts
- * const loss = crossEntropy(model.forward(x), y).add(l2Penalty(model.parameters(), 5e-4));
- * loss.backward(); // every parameter's grad includes 2 · 5e-4 · θ
+ * const w = tensor([1, -2], { requiresGrad: true });
+ * const penalty = l2Penalty([w], 0.5); // 2.5 (0.5 · (1² + 2²))
+ * penalty.backward();
+ * w.grad;                              // [1, -2] (2λθ)
+ * // In training: nn.crossEntropy(model.forward(x), y).add(l2Penalty(model.parameters(), 5e-4))
  * ```
  */
 export function l2Penalty(params: readonly Tensor[], lambda: number): Tensor {
@@ -52,7 +56,11 @@ export function l2Penalty(params: readonly Tensor[], lambda: number): Tensor {
  *
  * @example
  * ```ts
- * const loss = mseLoss(model.forward(x), y).add(l1Penalty([model.weight], 1e-3));
+ * const w = tensor([0.5, -2, 0], { requiresGrad: true });
+ * const penalty = l1Penalty([w], 0.1); // 0.25 (0.1 · (0.5 + 2 + 0))
+ * penalty.backward();
+ * w.grad;                              // [0.1, -0.1, 0]
+ * // In training: nn.mseLoss(model.forward(x), y).add(l1Penalty([model.weight], 1e-3))
  * ```
  */
 export function l1Penalty(params: readonly Tensor[], lambda: number): Tensor {

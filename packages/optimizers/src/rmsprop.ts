@@ -39,6 +39,7 @@ export interface RMSpropOptions extends BaseOptions {
  *
  * @example
  * ```ts
+ * const model = new nn.Sequential(new nn.Linear(10, 32), new nn.ReLU(), new nn.Linear(32, 2));
  * const opt = new RMSprop(model.parameters(), { lr: 1e-3, centered: true, momentum: 0.9 });
  * ```
  */

@@ -27,6 +27,7 @@ export interface SGDOptions extends BaseOptions {
  *
  * @example
  * ```ts
+ * const model = new nn.Sequential(new nn.Linear(10, 32), new nn.ReLU(), new nn.Linear(32, 2));
  * const opt = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9, nesterov: true });
  * ```
  */

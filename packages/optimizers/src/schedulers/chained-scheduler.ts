@@ -14,6 +14,7 @@ import { LRScheduler } from './lr-scheduler.js';
  *
  * @example
  * ```ts
+ * const opt = new SGD(new nn.Linear(4, 2).parameters(), { lr: 0.1 });
  * // A 5-step warmup, together with a ×0.9 decay every step.
  * const sched = new ChainedScheduler([
  *   new LinearLR(opt, { startFactor: 0.2, totalIters: 5 }),

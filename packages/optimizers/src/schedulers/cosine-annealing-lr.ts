@@ -21,7 +21,10 @@ export interface CosineAnnealingLROptions {
  *
  * @example
  * ```ts
+ * const opt = new SGD(new nn.Linear(4, 2).parameters(), { lr: 0.1 });
  * const sched = new CosineAnnealingLR(opt, { tMax: 100, etaMin: 1e-5 });
+ * for (let epoch = 0; epoch < 50; epoch++) sched.step(); // after each epoch's training
+ * sched.getLastLr(); // [0.050005] (halfway: etaMin + (0.1 - etaMin) / 2)
  * ```
  */
 export class CosineAnnealingLR extends LRScheduler {

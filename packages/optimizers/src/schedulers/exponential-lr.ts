@@ -16,7 +16,11 @@ export interface ExponentialLROptions {
  *
  * @example
  * ```ts
+ * const opt = new SGD(new nn.Linear(4, 2).parameters(), { lr: 0.1 });
  * const sched = new ExponentialLR(opt, { gamma: 0.95 });
+ * sched.step();
+ * sched.step();
+ * sched.getLastLr(); // [0.09025] (0.1 · 0.95²)
  * ```
  */
 export class ExponentialLR extends LRScheduler {

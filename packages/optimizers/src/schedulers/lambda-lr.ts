@@ -15,6 +15,7 @@ export type LrLambda = (epoch: number) => number;
  *
  * @example
  * ```ts
+ * const opt = new Adam(new nn.Linear(512, 512).parameters(), { lr: 512 ** -0.5, betas: [0.9, 0.98] });
  * // Inverse square-root schedule with 4000 warmup steps (the Transformer's).
  * const sched = new LambdaLR(opt, (t) => Math.min((t + 1) ** -0.5, (t + 1) * 4000 ** -1.5));
  * ```

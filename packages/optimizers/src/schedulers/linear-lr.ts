@@ -23,11 +23,15 @@ export interface LinearLROptions {
  *
  * @example
  * ```ts
+ * const opt = new SGD(new nn.Linear(4, 2).parameters(), { lr: 0.1 });
  * // Warm up over 500 steps from 1% of the rate, then cosine-anneal over the next 9500.
  * const sched = new SequentialLR(opt, [
  *   new LinearLR(opt, { startFactor: 0.01, totalIters: 500 }),
  *   new CosineAnnealingLR(opt, { tMax: 9500 }),
  * ], [500]);
+ * opt.paramGroups[0]!.lr;  // 0.001
+ * for (let step = 0; step < 500; step++) sched.step(); // after each optimizer step
+ * opt.paramGroups[0]!.lr;  // 0.1
  * ```
  */
 export class LinearLR extends LRScheduler {

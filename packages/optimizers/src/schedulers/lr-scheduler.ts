@@ -8,13 +8,32 @@ import { ValueError } from '@profundo/core';
 /**
  * What a scheduler drives: any optimizer, through its parameter groups' `lr`. Every
  * {@link Optimizer} of this package fits; so does any object with such groups.
+ *
+ * @example
+ * ```ts
+ * const target: SchedulerTarget = { paramGroups: [{ lr: 1 }] }; // not an optimizer of this package
+ * const sched = new StepLR(target, { stepSize: 1, gamma: 0.5 });
+ * sched.step();
+ * target.paramGroups[0]!.lr; // 0.5
+ * ```
  */
 export interface SchedulerTarget {
   /** The groups whose `lr` the scheduler rewrites; `initialLr` records their starting value. */
   readonly paramGroups: readonly { lr: number; initialLr?: number }[];
 }
 
-/** What {@link LRScheduler.stateDict} returns. */
+/**
+ * What {@link LRScheduler.stateDict} returns.
+ *
+ * @example
+ * ```ts
+ * const opt = new SGD(new nn.Linear(4, 2).parameters(), { lr: 0.1 });
+ * const sched = new ExponentialLR(opt, { gamma: 0.5 });
+ * sched.step();
+ * const state: LRSchedulerState = sched.stateDict();
+ * state; // { lastEpoch: 1, baseLrs: [0.1] }
+ * ```
+ */
 export interface LRSchedulerState {
   /** Steps taken so far (PyTorch's `last_epoch`). */
   lastEpoch: number;
@@ -37,12 +56,14 @@ export interface LRSchedulerState {
  *
  * @example
  * ```ts
+ * const model = new nn.Linear(4, 2);
  * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  * const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 });
  * for (let epoch = 0; epoch < 90; epoch++) {
- *   trainOneEpoch(model, opt);
+ *   // ... one epoch of training: opt.zeroGrad(), backward, opt.step() per batch ...
  *   sched.step();
  * }
+ * opt.paramGroups[0]!.lr; // 0.0001
  * ```
  */
 export abstract class LRScheduler {
@@ -109,9 +130,14 @@ export abstract class LRScheduler {
    *
    * @example
    * ```ts
+   * const opt = new SGD(new nn.Linear(4, 2).parameters(), { lr: 0.1 });
+   * const sched = new StepLR(opt, { stepSize: 10, gamma: 0.5 });
+   * for (let epoch = 0; epoch < 10; epoch++) sched.step();
    * const saved = sched.stateDict();
    * // ... later, with the optimizer restored too:
-   * sched.loadStateDict(saved);
+   * const resumed = new StepLR(opt, { stepSize: 10, gamma: 0.5 });
+   * resumed.loadStateDict(saved);
+   * resumed.getLastLr(); // [0.05]
    * ```
    */
   loadStateDict(state: LRSchedulerState): void {

@@ -20,7 +20,10 @@ export interface MultiStepLROptions {
  *
  * @example
  * ```ts
+ * const opt = new SGD(new nn.Linear(4, 2).parameters(), { lr: 0.1 });
  * const sched = new MultiStepLR(opt, { milestones: [30, 80], gamma: 0.1 });
+ * for (let epoch = 0; epoch < 80; epoch++) sched.step();
+ * sched.getLastLr(); // [0.001]
  * ```
  */
 export class MultiStepLR extends LRScheduler {

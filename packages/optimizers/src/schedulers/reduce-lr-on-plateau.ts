@@ -26,7 +26,18 @@ export interface ReduceLROnPlateauOptions {
   eps?: number;
 }
 
-/** What {@link ReduceLROnPlateau.stateDict} returns. */
+/**
+ * What {@link ReduceLROnPlateau.stateDict} returns.
+ *
+ * @example
+ * ```ts
+ * const opt = new SGD(new nn.Linear(4, 2).parameters(), { lr: 0.1 });
+ * const sched = new ReduceLROnPlateau(opt, { patience: 5 });
+ * for (const loss of [0.8, 0.5, 0.6]) sched.step(loss);
+ * const state: ReduceLROnPlateauState = sched.stateDict();
+ * state; // { lastEpoch: 3, best: 0.5, numBadEpochs: 1, cooldownCounter: 0 }
+ * ```
+ */
 export interface ReduceLROnPlateauState {
   /** Calls to `step` so far. */
   lastEpoch: number;
@@ -57,11 +68,13 @@ export interface ReduceLROnPlateauState {
  *
  * @example
  * ```ts
+ * const opt = new SGD(new nn.Linear(4, 2).parameters(), { lr: 0.1 });
  * const sched = new ReduceLROnPlateau(opt, { mode: 'min', factor: 0.5, patience: 3 });
- * for (let epoch = 0; epoch < 50; epoch++) {
- *   train(model, opt);
- *   sched.step(await validationLoss(model));
+ * for (const validationLoss of [1.0, 0.9, 0.9, 0.9, 0.9, 0.9]) {
+ *   // ... one epoch of training, then the validation loss: await loss.data() ...
+ *   sched.step(validationLoss);
  * }
+ * sched.getLastLr(); // [0.05] (no improvement for more than 3 epochs)
  * ```
  */
 export class ReduceLROnPlateau {
@@ -172,8 +185,14 @@ export class ReduceLROnPlateau {
    *
    * @example
    * ```ts
+   * const opt = new SGD(new nn.Linear(4, 2).parameters(), { lr: 0.1 });
+   * const sched = new ReduceLROnPlateau(opt, { patience: 2 });
+   * sched.step(1.0);
    * const saved = sched.stateDict();
-   * sched.loadStateDict(saved);
+   * // ... later, with the optimizer restored too:
+   * const resumed = new ReduceLROnPlateau(opt, { patience: 2 });
+   * resumed.loadStateDict(saved);
+   * resumed.stateDict().best; // 1
    * ```
    */
   loadStateDict(state: ReduceLROnPlateauState): void {

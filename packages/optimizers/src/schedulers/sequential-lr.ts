@@ -13,6 +13,7 @@ import { LRScheduler, type SchedulerTarget } from './lr-scheduler.js';
  *
  * @example
  * ```ts
+ * const opt = new SGD(new nn.Linear(4, 2).parameters(), { lr: 0.1 });
  * const warmup = new LinearLR(opt, { startFactor: 0.1, totalIters: 5 });
  * const decay = new CosineAnnealingLR(opt, { tMax: 95 });
  * const sched = new SequentialLR(opt, [warmup, decay], [5]); // steps 0–4 warm up, 5–99 anneal

@@ -19,7 +19,10 @@ export interface StepLROptions {
  *
  * @example
  * ```ts
+ * const opt = new SGD(new nn.Linear(4, 2).parameters(), { lr: 0.1 });
  * const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 }); // 0.1 → 0.01 at 30 → 0.001 at 60
+ * for (let epoch = 0; epoch < 30; epoch++) sched.step(); // after each epoch's training
+ * opt.paramGroups[0]!.lr; // 0.01
  * ```
  */
 export class StepLR extends LRScheduler {
