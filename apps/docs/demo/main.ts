@@ -77,6 +77,7 @@ const ui = {
   clear: $<HTMLButtonElement>('clear'),
   probs: $<HTMLOListElement>('probs'),
   guess: $<HTMLElement>('guess'),
+  hint: $<HTMLParagraphElement>('hint'),
   arch: $<HTMLElement>('arch'),
 };
 
@@ -238,9 +239,11 @@ async function predict(): Promise<void> {
   }
   if (!trainer) {
     ui.guess.textContent = '?';
-    ui.guess.title = 'Train the network first';
+    ui.hint.textContent = 'Train the network first (step 1): an untrained one only guesses.';
+    ui.hint.dataset.kind = 'warn';
     return;
   }
+  ui.hint.hidden = true;
   predicting = true;
   try {
     const p = await trainer.predict(image);
