@@ -15,6 +15,7 @@
  * ```
  *
  * @packageDocumentation
+ * @mergeModuleWith <project>
  */
 export type {
   Backend,

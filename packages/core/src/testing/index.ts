@@ -2,7 +2,7 @@
  * `@profundo/core/testing`: the backend conformance kit, finite-difference gradient checks
  * and the naive reference backend they compare against.
  *
- * @packageDocumentation
+ * @module @profundo/core/testing
  */
 export {
   conformanceCaseNames,
