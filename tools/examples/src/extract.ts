@@ -101,6 +101,26 @@ export function compilerOptions(): ts.CompilerOptions {
   };
 }
 
+/**
+ * A compiler host that parses each file once: the program that reads the packages and the one
+ * that type-checks the examples share every source file (and its binding).
+ */
+export function cachingHost(options: ts.CompilerOptions): ts.CompilerHost {
+  const host = ts.createCompilerHost(options, true);
+  const cache = new Map<string, ts.SourceFile>();
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    const key = `${fileName}\0${typeof languageVersion === 'object' ? languageVersion.languageVersion : languageVersion}`;
+    let sf = cache.get(key);
+    if (!sf) {
+      sf = getSourceFile(fileName, languageVersion, onError, shouldCreate);
+      if (sf) cache.set(key, sf);
+    }
+    return sf;
+  };
+  return host;
+}
+
 export function rel(file: string): string {
   return relative(ROOT, file).split('\\').join('/');
 }
@@ -189,6 +209,19 @@ function kindOf(symbol: ts.Symbol): PublicExport['kind'] {
   return 'type';
 }
 
+/** Whether an export is type-only somewhere along its chain of re-exports (`export type { X }`). */
+function typeOnlyExport(checker: ts.TypeChecker, exported: ts.Symbol): boolean {
+  let s: ts.Symbol | undefined = exported;
+  for (let i = 0; s && s.flags & ts.SymbolFlags.Alias && i < 20; i++) {
+    for (const d of s.declarations ?? []) {
+      if (ts.isExportSpecifier(d) && (d.isTypeOnly || d.parent.parent.isTypeOnly)) return true;
+      if (ts.isImportSpecifier(d) && (d.isTypeOnly || d.parent.parent.isTypeOnly)) return true;
+    }
+    s = checker.getImmediateAliasedSymbol(s);
+  }
+  return false;
+}
+
 /** Everything the documentation checker reads from the packages' sources. */
 export interface Catalog {
   program: ts.Program;
@@ -200,8 +233,9 @@ export interface Catalog {
  * Reads every published package's public exports and their examples (including members'
  * examples and the packages' and namespaces' module comments).
  */
-export function catalog(pkgs = publishedPackages()): Catalog {
-  const program = ts.createProgram([...pkgs.map((p) => p.entry), ...ambientDeclarations(pkgs)], compilerOptions());
+export function catalog(pkgs = publishedPackages(), host?: ts.CompilerHost): Catalog {
+  const options = compilerOptions();
+  const program = ts.createProgram([...pkgs.map((p) => p.entry), ...ambientDeclarations(pkgs)], options, host ?? cachingHost(options));
   const checker = program.getTypeChecker();
   const exports: PublicExport[] = [];
   const examples: Example[] = [];
@@ -247,7 +281,7 @@ export function catalog(pkgs = publishedPackages()): Catalog {
         pkg,
         path,
         kind,
-        isValue: (symbol.flags & ts.SymbolFlags.Value) !== 0,
+        isValue: (symbol.flags & ts.SymbolFlags.Value) !== 0 && !typeOnlyExport(checker, exported),
         where: `${rel(sf.fileName)}:${lineOf(sf, decl.getStart(sf))}`,
         examples: countExamples(sf, decls),
       });
@@ -257,7 +291,7 @@ export function catalog(pkgs = publishedPackages()): Catalog {
         for (const d of decls) {
           if (!ts.isClassDeclaration(d) && !ts.isInterfaceDeclaration(d)) continue;
           for (const m of d.members) {
-            const name = m.name && (ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) ? m.name.text : 'constructor';
+            const name = m.name ? m.name.getText() : ts.isConstructorDeclaration(m) ? 'constructor' : '(member)';
             addDocExamples(pkg, `${path}.${name}`, m);
           }
         }

@@ -10,6 +10,7 @@ import ts from 'typescript';
 import {
   ROOT,
   ambientDeclarations,
+  cachingHost,
   catalog,
   compilerOptions,
   markdownExamples,
@@ -66,7 +67,9 @@ function format(g: Generated, d: ts.Diagnostic): string {
 export function check(): Checked {
   const t0 = performance.now();
   const pkgs = publishedPackages();
-  const cat = catalog(pkgs);
+  const options = compilerOptions();
+  const host = cachingHost(options);
+  const cat = catalog(pkgs, host);
   const t1 = performance.now();
   const all: Example[] = [...cat.examples, ...markdownExamples()];
   const examples = all.filter((e) => !e.quotes);
@@ -78,7 +81,8 @@ export function check(): Checked {
 
   const program = ts.createProgram({
     rootNames: [...pkgs.map((p) => p.entry), ...ambientDeclarations(pkgs), ...generated.map((g) => g.fileName)],
-    options: compilerOptions(),
+    options,
+    host,
     oldProgram: cat.program,
   });
   const diagnostics = new Map<string, string[]>();

@@ -5,20 +5,29 @@
  * stated in comments are checked (tools/examples/src/expect.ts). Blocks marked ```ts types-only
  * are type-checked but not run.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { getBackend, getBackendName, listBackends, removeBackend } from '@profundo/core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ROOT, check, type Generated } from '../src/index.js';
 
 const result = check();
 
-/** A fresh registry for each block: blocks register 'cpu' themselves. */
-function resetBackends(): void {
-  if (getBackendName() !== null) (getBackend() as { close?: () => void }).close?.();
-  for (const name of listBackends()) removeBackend(name);
+/**
+ * Each block runs on fresh instances of the packages' modules (vi.resetModules), as in a
+ * program of its own: an empty backend registry, memory() counting only its tensors, the seed
+ * and the checkNumerics mode at their defaults. Afterwards, the worker threads of the backend
+ * it left current are stopped.
+ */
+async function closeBackend(): Promise<void> {
+  const core = await import('@profundo/core');
+  if (core.getBackendName() !== null) (core.getBackend() as { close?: () => void }).close?.();
 }
+
+// Blocks run in a scratch directory, so one that writes a file leaves nothing in the checkout.
+const home = process.cwd();
+const scratch = mkdtempSync(join(tmpdir(), 'profundo-examples-'));
 
 /** Points a runtime error's frames in the generated module back at the documentation's lines. */
 function located(g: Generated, e: unknown): Error {
@@ -32,9 +41,16 @@ function located(g: Generated, e: unknown): Error {
 }
 
 describe('documentation examples', () => {
-  beforeEach(resetBackends);
-  afterEach(() => {
-    resetBackends();
+  beforeAll(() => process.chdir(scratch));
+  afterAll(() => {
+    process.chdir(home);
+    rmSync(scratch, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    vi.resetModules();
+  });
+  afterEach(async () => {
+    await closeBackend();
     vi.restoreAllMocks();
   });
 
