@@ -4,7 +4,7 @@
  * one TypeScript program that reuses the one that read the packages. The test
  * (tools/examples/test) then runs them one by one.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import {
@@ -25,8 +25,29 @@ export type { Example, PublicExport } from './extract.js';
 export type { Generated } from './generate.js';
 export { expectValue, parseSpec } from './expect.js';
 
-/** Where the generated modules are written (git-ignored). */
-export const GENERATED_DIR = join(import.meta.dirname, '..', '.generated');
+/** Where the generated modules go (git-ignored): one folder per process, as runs may overlap. */
+export const GENERATED_ROOT = join(import.meta.dirname, '..', '.generated');
+export const GENERATED_DIR = join(GENERATED_ROOT, `run-${process.pid}`);
+
+/** Removes the folders of runs whose process has ended (and anything else left there). */
+function removeStaleRuns(): void {
+  if (!existsSync(GENERATED_ROOT)) return;
+  for (const name of readdirSync(GENERATED_ROOT)) {
+    const pid = Number(/^run-(\d+)$/.exec(name)?.[1]);
+    if (!pid) rmSync(join(GENERATED_ROOT, name), { recursive: true, force: true });
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(GENERATED_ROOT, name), { recursive: true, force: true });
+    }
+  }
+}
+
+/** Removes this process's generated modules. */
+export function removeGenerated(): void {
+  rmSync(GENERATED_DIR, { recursive: true, force: true });
+}
 
 /**
  * Interfaces that need an example of their own: the ones a user implements or reads, not the
@@ -74,7 +95,8 @@ export function check(): Checked {
   const all: Example[] = [...cat.examples, ...markdownExamples()];
   const examples = all.filter((e) => !e.quotes);
   const names = importables(cat.exports);
-  rmSync(GENERATED_DIR, { recursive: true, force: true });
+  removeStaleRuns();
+  removeGenerated();
   mkdirSync(GENERATED_DIR, { recursive: true });
   const generated = examples.map((e, i) => generate(e, i, GENERATED_DIR, names));
   for (const g of generated) writeFileSync(g.fileName, g.text);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ROOT, check, type Generated } from '../src/index.js';
+import { ROOT, check, removeGenerated, type Generated } from '../src/index.js';
 
 const result = check();
 
@@ -45,6 +45,7 @@ describe('documentation examples', () => {
   afterAll(() => {
     process.chdir(home);
     rmSync(scratch, { recursive: true, force: true });
+    removeGenerated();
   });
   beforeEach(() => {
     vi.resetModules();
