@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The three things the site needs that typedoc's options do not give:
+ * The four things the site needs that typedoc's options do not give:
  *
  * 1. A guide is named by its first `# heading` (typedoc takes a frontmatter `title` or else the
  *    file name, so `writing-a-backend-plugin.md` would show as "writing-a-backend-plugin").
@@ -13,9 +13,14 @@
  *    pages one folder down, so the site works under any base path (a file:// folder, a
  *    GitHub Pages project path).
  *
+ * 4. One title per package page. A package page is titled "Module @profundo/core" and then
+ *    shows the package README, whose first line is `# @profundo/core` again; that heading is
+ *    dropped on the site (the README keeps it for GitHub and npm). `headings.readme: false`
+ *    does the same for the home page.
+ *
  * Loaded by the root typedoc.json (`"plugin": ["./apps/docs/typedoc-plugin.mjs"]`).
  */
-import { Converter, PageEvent, RendererEvent } from 'typedoc';
+import { Converter, PageEvent, ReflectionKind, RendererEvent } from 'typedoc';
 
 /** @param {import('typedoc').Application} app */
 export function load(app) {
@@ -37,6 +42,14 @@ export function load(app) {
     const docs = all.filter((r) => r.isDocument());
     const rest = all.filter((r) => !r.isDocument());
     all.splice(0, all.length, ...docs, ...rest);
+
+    for (const mod of project.getReflectionsByKind(ReflectionKind.Module)) {
+      if (!mod.isDeclaration() || !mod.readme?.length) continue;
+      const first = mod.readme[0];
+      if (first?.kind !== 'text') continue;
+      const title = /^# +(.+?) *(?:\n+|$)/.exec(first.text);
+      if (title && title[1] === mod.name) mod.readme[0] = { ...first, text: first.text.slice(title[0].length) };
+    }
   });
 
   app.renderer.on(PageEvent.END, (page) => {
