@@ -48,7 +48,7 @@ const ARRAY_FOR: Readonly<Record<DType, string>> = { float32: 'Float32Array', in
 export function serializeSafetensors(
   tensors: Readonly<Record<string, SafetensorsTensor>>,
   metadata?: Readonly<Record<string, string>>,
-): Uint8Array {
+): Uint8Array<ArrayBuffer> {
   if (tensors === null || typeof tensors !== 'object' || Array.isArray(tensors)) {
     throw new ValueError(OP, `tensors must be an object mapping names to { dtype, shape, data }, got ${typeof tensors}`);
   }

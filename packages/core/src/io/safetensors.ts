@@ -52,7 +52,7 @@ export interface LoadSafetensorsOptions {
 export async function saveSafetensors(
   source: Module | Readonly<Record<string, Tensor>>,
   metadata?: Readonly<Record<string, string>>,
-): Promise<Uint8Array> {
+): Promise<Uint8Array<ArrayBuffer>> {
   const op = 'saveSafetensors';
   const state = source instanceof Module ? source.stateDict() : source;
   if (state === null || typeof state !== 'object' || Array.isArray(state)) {
