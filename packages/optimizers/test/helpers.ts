@@ -18,10 +18,8 @@ import { QUADRATIC, ROSENBROCK, type Vec } from './reference.js';
 
 /** A backend a suite runs on. */
 export interface TestBackend {
-  /** The name it is registered under (and the suites' label for it). */
+  /** The name it is registered under: the suites' label for it and the `backendName` of its tensors. */
   name: string;
-  /** The backend's own name, i.e. the `backendName` of the tensors it holds. */
-  backendName: string;
   /** Makes a fresh instance. */
   create(): Backend | Promise<Backend>;
   /** Asserts that `b` (made by `create`, possibly wrapped) is the backend asked for. */
@@ -30,7 +28,6 @@ export interface TestBackend {
 
 export const CPU: TestBackend = {
   name: 'cpu',
-  backendName: 'cpu',
   create: createCpuBackend,
   check() {
     // Nothing to check: createCpuBackend has a single mode.
@@ -39,7 +36,6 @@ export const CPU: TestBackend = {
 
 export const GPUJS: TestBackend = {
   name: 'gpujs-headlessgl',
-  backendName: 'gpujs',
   create: async () => (await import('@profundo/backend-gpujs')).createGpujsBackend({ mode: 'headlessgl' }),
   check(b) {
     // The kernels must really run on headless-gl (createGpujsBackend verified which gpu.js

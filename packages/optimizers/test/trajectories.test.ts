@@ -31,7 +31,7 @@ describe.each(BACKENDS)('on $name', (backend) => {
       let actual = actualOn.get(problem.name);
       if (!actual) {
         const theta = param(problem.theta0);
-        expect(theta.backendName).toBe(backend.backendName);
+        expect(theta.backendName).toBe(backend.name);
         actual = trajectory(theta, c.make([theta], c.lr[problem.name as 'quadratic' | 'rosenbrock']), problem, STEPS);
         actualOn.set(problem.name, actual);
       }
