@@ -1,7 +1,8 @@
 /**
  * `@profundo/layers-transformer`: token embeddings, positional encodings, LayerNorm,
  * multi-head attention with masks, Transformer encoder / decoder layers and stacks, the
- * encoder–decoder Transformer and greedy decoding, with PyTorch's batch-first layout,
+ * encoder–decoder Transformer (with every layer's and head's attention weights on request), greedy and
+ * beam-search decoding, with PyTorch's batch-first layout,
  * defaults, initialization and state-dict keys.
  *
  * @example
@@ -46,5 +47,7 @@ export {
   type TransformerStackOptions,
   type TransformerOptions,
   type TransformerMasks,
+  type TransformerAttention,
 } from './transformer.js';
 export { greedyDecode, type GreedyDecodeOptions, type Seq2SeqModel } from './greedy-decode.js';
+export { beamSearch, type BeamSearchOptions } from './beam-search.js';

@@ -99,10 +99,62 @@ export class TransformerDecoderLayer extends nn.Module {
    * @param memoryKeyPaddingMask `[N, S]` bool, true at padding positions of the memory (the source).
    */
   forward(tgt: Tensor, memory: Tensor, tgtMask?: Tensor, memoryMask?: Tensor, tgtKeyPaddingMask?: Tensor, memoryKeyPaddingMask?: Tensor): Tensor {
+    return this.run(tgt, memory, { tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask }, false).output;
+  }
+
+  /**
+   * As {@link TransformerDecoderLayer.forward}, also returning the attention weights of every
+   * head (post-softmax, before attention dropout; each row sums to 1): the self-attention's
+   * `selfAttn` `[N, nhead, T, T]` and the attention to the memory's `crossAttn` `[N, nhead, T, S]`.
+   *
+   * @example
+   * ```ts
+   * const layer = new TransformerDecoderLayer(16, 4, { dimFeedforward: 32 });
+   * const memory = randn([2, 6, 16]);
+   * const [out, { selfAttn, crossAttn }] = layer.forwardWithWeights(randn([2, 3, 16]), memory, causalMask(3));
+   * out.shape;       // [2, 3, 16]
+   * selfAttn.shape;  // [2, 4, 3, 3]
+   * crossAttn.shape; // [2, 4, 3, 6]
+   * ```
+   */
+  forwardWithWeights(
+    tgt: Tensor,
+    memory: Tensor,
+    tgtMask?: Tensor,
+    memoryMask?: Tensor,
+    tgtKeyPaddingMask?: Tensor,
+    memoryKeyPaddingMask?: Tensor,
+  ): [output: Tensor, weights: { selfAttn: Tensor; crossAttn: Tensor }] {
+    const { output, selfAttn, crossAttn } = this.run(tgt, memory, { tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask }, true);
+    return [output, { selfAttn: selfAttn!, crossAttn: crossAttn! }];
+  }
+
+  private run(
+    tgt: Tensor,
+    memory: Tensor,
+    masks: { tgtMask?: Tensor; memoryMask?: Tensor; tgtKeyPaddingMask?: Tensor; memoryKeyPaddingMask?: Tensor },
+    needWeights: boolean,
+  ): { output: Tensor; selfAttn?: Tensor; crossAttn?: Tensor } {
+    const { tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask } = masks;
     checkDecoderInputs(this, tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
-    const sa = (x: Tensor): Tensor => this.dropout1.forward(this.self_attn.forward(x, x, x, tgtMask, tgtKeyPaddingMask));
-    const ma = (x: Tensor): Tensor =>
-      this.dropout2.forward(this.multihead_attn.forward(x, memory, memory, memoryMask, memoryKeyPaddingMask));
+    let selfAttn: Tensor | undefined;
+    let crossAttn: Tensor | undefined;
+    const sa = (x: Tensor): Tensor => {
+      if (!needWeights) return this.dropout1.forward(this.self_attn.forward(x, x, x, tgtMask, tgtKeyPaddingMask));
+      const [out, w] = this.self_attn.forwardWithWeights(x, x, x, { attnMask: tgtMask, keyPaddingMask: tgtKeyPaddingMask, averageAttnWeights: false });
+      selfAttn = w;
+      return this.dropout1.forward(out);
+    };
+    const ma = (x: Tensor): Tensor => {
+      if (!needWeights) return this.dropout2.forward(this.multihead_attn.forward(x, memory, memory, memoryMask, memoryKeyPaddingMask));
+      const [out, w] = this.multihead_attn.forwardWithWeights(x, memory, memory, {
+        attnMask: memoryMask,
+        keyPaddingMask: memoryKeyPaddingMask,
+        averageAttnWeights: false,
+      });
+      crossAttn = w;
+      return this.dropout2.forward(out);
+    };
     const ff = (x: Tensor): Tensor => this.dropout3.forward(feedForward(x, this.linear1, this.linear2, this.dropout, this.activation));
     let x = tgt;
     if (this.normFirst) {
@@ -114,7 +166,7 @@ export class TransformerDecoderLayer extends nn.Module {
       x = this.norm2.forward(add(x, ma(x)));
       x = this.norm3.forward(add(x, ff(x)));
     }
-    return x;
+    return { output: x, selfAttn, crossAttn };
   }
 }
 

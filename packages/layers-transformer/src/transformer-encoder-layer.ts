@@ -132,8 +132,35 @@ export class TransformerEncoderLayer extends nn.Module {
    * @param srcKeyPaddingMask `[N, S]` bool, true at padding positions of `src`.
    */
   forward(src: Tensor, srcMask?: Tensor, srcKeyPaddingMask?: Tensor): Tensor {
+    return this.run(src, srcMask, srcKeyPaddingMask, false).output;
+  }
+
+  /**
+   * As {@link TransformerEncoderLayer.forward}, also returning the self-attention weights of
+   * every head, `[N, nhead, S, S]` (post-softmax, before attention dropout; each row sums to 1).
+   *
+   * @example
+   * ```ts
+   * const layer = new TransformerEncoderLayer(16, 4, { dimFeedforward: 32 });
+   * const [out, weights] = layer.forwardWithWeights(randn([2, 5, 16]));
+   * out.shape;     // [2, 5, 16]
+   * weights.shape; // [2, 4, 5, 5]
+   * ```
+   */
+  forwardWithWeights(src: Tensor, srcMask?: Tensor, srcKeyPaddingMask?: Tensor): [output: Tensor, weights: Tensor] {
+    const { output, weights } = this.run(src, srcMask, srcKeyPaddingMask, true);
+    return [output, weights!];
+  }
+
+  private run(src: Tensor, srcMask: Tensor | undefined, srcKeyPaddingMask: Tensor | undefined, needWeights: boolean): { output: Tensor; weights?: Tensor } {
     checkAttentionInputs(this.self_attn, src, src, src, { attnMask: srcMask, keyPaddingMask: srcKeyPaddingMask });
-    const sa = (x: Tensor): Tensor => this.dropout1.forward(this.self_attn.forward(x, x, x, srcMask, srcKeyPaddingMask));
+    let weights: Tensor | undefined;
+    const sa = (x: Tensor): Tensor => {
+      if (!needWeights) return this.dropout1.forward(this.self_attn.forward(x, x, x, srcMask, srcKeyPaddingMask));
+      const [out, w] = this.self_attn.forwardWithWeights(x, x, x, { attnMask: srcMask, keyPaddingMask: srcKeyPaddingMask, averageAttnWeights: false });
+      weights = w;
+      return this.dropout1.forward(out);
+    };
     const ff = (x: Tensor): Tensor => this.dropout2.forward(feedForward(x, this.linear1, this.linear2, this.dropout, this.activation));
     let x = src;
     if (this.normFirst) {
@@ -143,6 +170,6 @@ export class TransformerEncoderLayer extends nn.Module {
       x = this.norm1.forward(add(x, sa(x)));
       x = this.norm2.forward(add(x, ff(x)));
     }
-    return x;
+    return { output: x, weights };
   }
 }

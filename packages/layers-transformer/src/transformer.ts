@@ -59,6 +59,28 @@ export class TransformerEncoder extends nn.Module {
     for (const layer of this.layers) x = layer.forward(x, mask, srcKeyPaddingMask);
     return this.norm ? this.norm.forward(x) : x;
   }
+
+  /**
+   * As {@link TransformerEncoder.forward}, also returning each layer's self-attention weights
+   * per head, `[N, nhead, S, S]`, in layer order.
+   *
+   * @example
+   * ```ts
+   * const encoder = new TransformerEncoder(() => new TransformerEncoderLayer(16, 2, { dimFeedforward: 32 }), 3);
+   * const [out, weights] = encoder.forwardWithWeights(randn([1, 4, 16]));
+   * weights.map((w) => w.shape); // [[1, 2, 4, 4], [1, 2, 4, 4], [1, 2, 4, 4]]
+   * ```
+   */
+  forwardWithWeights(src: Tensor, mask?: Tensor, srcKeyPaddingMask?: Tensor): [output: Tensor, weights: Tensor[]] {
+    let x = src;
+    const weights: Tensor[] = [];
+    for (const layer of this.layers) {
+      const [y, w] = layer.forwardWithWeights(x, mask, srcKeyPaddingMask);
+      x = y;
+      weights.push(w);
+    }
+    return [this.norm ? this.norm.forward(x) : x, weights];
+  }
 }
 
 /**
@@ -98,6 +120,38 @@ export class TransformerDecoder extends nn.Module {
     let x = tgt;
     for (const layer of this.layers) x = layer.forward(x, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
     return this.norm ? this.norm.forward(x) : x;
+  }
+
+  /**
+   * As {@link TransformerDecoder.forward}, also returning each layer's attention weights per
+   * head, in layer order: `selfAttn` `[N, nhead, T, T]` and `crossAttn` `[N, nhead, T, S]`.
+   *
+   * @example
+   * ```ts
+   * const decoder = new TransformerDecoder(() => new TransformerDecoderLayer(16, 2, { dimFeedforward: 32 }), 2);
+   * const [out, { selfAttn, crossAttn }] = decoder.forwardWithWeights(randn([1, 3, 16]), randn([1, 5, 16]), causalMask(3));
+   * selfAttn.map((w) => w.shape);  // [[1, 2, 3, 3], [1, 2, 3, 3]]
+   * crossAttn.map((w) => w.shape); // [[1, 2, 3, 5], [1, 2, 3, 5]]
+   * ```
+   */
+  forwardWithWeights(
+    tgt: Tensor,
+    memory: Tensor,
+    tgtMask?: Tensor,
+    memoryMask?: Tensor,
+    tgtKeyPaddingMask?: Tensor,
+    memoryKeyPaddingMask?: Tensor,
+  ): [output: Tensor, weights: { selfAttn: Tensor[]; crossAttn: Tensor[] }] {
+    let x = tgt;
+    const selfAttn: Tensor[] = [];
+    const crossAttn: Tensor[] = [];
+    for (const layer of this.layers) {
+      const [y, w] = layer.forwardWithWeights(x, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
+      x = y;
+      selfAttn.push(w.selfAttn);
+      crossAttn.push(w.crossAttn);
+    }
+    return [this.norm ? this.norm.forward(x) : x, { selfAttn, crossAttn }];
   }
 }
 
@@ -141,6 +195,28 @@ export interface TransformerMasks {
   tgtKeyPaddingMask?: Tensor;
   /** `[N, S]` bool, true at padding positions of the memory (usually `srcKeyPaddingMask`). */
   memoryKeyPaddingMask?: Tensor;
+}
+
+/**
+ * The attention weights of every layer and head of an encoder–decoder forward, from
+ * {@link Transformer.forwardWithAttention}: one tensor per layer, in layer order, each
+ * post-softmax and before attention dropout (each row sums to 1 over the keys).
+ *
+ * @example
+ * ```ts
+ * const model = new Transformer({ dModel: 16, nhead: 2, numEncoderLayers: 2, numDecoderLayers: 1, dimFeedforward: 32 });
+ * const { attention }: { attention: TransformerAttention } = model.forwardWithAttention(randn([1, 5, 16]), randn([1, 3, 16]), { tgtMask: causalMask(3) });
+ * attention.encoder.length;        // 2
+ * attention.decoderCross[0]!.shape; // [1, 2, 3, 5]
+ * ```
+ */
+export interface TransformerAttention {
+  /** Encoder self-attention, `[N, nhead, S, S]` per encoder layer. */
+  encoder: Tensor[];
+  /** Decoder self-attention, `[N, nhead, T, T]` per decoder layer. */
+  decoderSelf: Tensor[];
+  /** Decoder attention to the memory (cross-attention), `[N, nhead, T, S]` per decoder layer. */
+  decoderCross: Tensor[];
 }
 
 /**
@@ -209,6 +285,31 @@ export class Transformer extends nn.Module {
     // The decoder's inputs are checked before the encoder runs (the memory has src's shape).
     checkDecoderInputs(this.decoder.layers[0]!, tgt, src, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
     return this.decode(tgt, this.encode(src, masks), masks);
+  }
+
+  /**
+   * As {@link Transformer.forward} (masks by name, as {@link Transformer.encode} and
+   * {@link Transformer.decode} take them), also returning the attention weights of every layer
+   * and head: see {@link TransformerAttention}. Call it in `eval()` mode for the weights that
+   * inference uses.
+   *
+   * @example
+   * ```ts
+   * const model = new Transformer({ dModel: 32, nhead: 4, numEncoderLayers: 2, numDecoderLayers: 2, dimFeedforward: 64 });
+   * model.eval();
+   * const { output, attention } = model.forwardWithAttention(randn([2, 9, 32]), randn([2, 7, 32]), { tgtMask: causalMask(7) });
+   * output.shape;                    // [2, 7, 32]
+   * attention.encoder[1]!.shape;     // [2, 4, 9, 9]
+   * attention.decoderSelf[0]!.shape; // [2, 4, 7, 7]
+   * attention.decoderCross[0]!.shape; // [2, 4, 7, 9]
+   * ```
+   */
+  forwardWithAttention(src: Tensor, tgt: Tensor, masks: TransformerMasks = {}): { output: Tensor; attention: TransformerAttention } {
+    const { srcMask, tgtMask, memoryMask, srcKeyPaddingMask, tgtKeyPaddingMask, memoryKeyPaddingMask } = masks;
+    checkDecoderInputs(this.decoder.layers[0]!, tgt, src, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
+    const [memory, encoder] = this.encoder.forwardWithWeights(src, srcMask, srcKeyPaddingMask);
+    const [output, { selfAttn, crossAttn }] = this.decoder.forwardWithWeights(tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
+    return { output, attention: { encoder, decoderSelf: selfAttn, decoderCross: crossAttn } };
   }
 
   /** The encoder alone: `src` `[N, S, dModel]` → memory `[N, S, dModel]`. */
