@@ -42,6 +42,7 @@ import {
   unarySource,
   whereSource,
 } from './kernels.js';
+import { blockedMatmulSource, packedShape, packSource, unpackSource } from './matmul.js';
 import { avgPool2dBackpropSource, avgPool2dSource, maxPool2dBackpropSource, maxPool2dSource, poolGeometry } from './pool.js';
 
 /** The largest integer magnitude int32 and bool tensors may hold here: 2^24. */
@@ -50,6 +51,11 @@ export const MAX_EXACT_INT = 2 ** 24;
 /** Reductions longer than this run in stages of {@link REDUCE_CHUNK} elements per thread. */
 const DIRECT_REDUCE = 4096;
 const REDUCE_CHUNK = 1024;
+/**
+ * Matmuls of at least this many multiply-adds (M·N·K per batch, summed) take the blocked,
+ * packed path on the GL modes; smaller ones are cheaper in one pass of the one-output kernel.
+ */
+const BLOCKED_MATMUL = 1 << 15;
 /** Inputs per concat kernel (WebGPU guarantees 8 storage buffers per shader stage, one is the output). */
 const CONCAT_INPUTS = 6;
 
@@ -287,7 +293,29 @@ export class GpujsBackend implements Backend {
     const n = transB ? b1 : b2;
     const size = (ba === 1 ? bb : ba) * m * n;
     if (k === 0) return this.#fill('matmul', size, 0);
+    if (!this.#device.async && size * k >= BLOCKED_MATMUL) return this.#blockedMatmul(a, b, m, k, n, transA, transB);
     return this.#run('matmul', matmulSource(ba, bb, m, k, n, transA, transB), size, [a, b]);
+  }
+
+  /** The GL modes' matmul for larger sizes: pack both operands, 2×2 blocks, unpack (see matmul.ts). */
+  #blockedMatmul(a: TensorInfo, b: TensorInfo, m: number, k: number, n: number, transA: boolean, transB: boolean): GpuStorage {
+    const ba = a.shape[0]!;
+    const bb = b.shape[0]!;
+    const batch = ba === 1 ? bb : ba;
+    const device = this.#device;
+    const pack = (x: TensorInfo, batches: number, rows: number, rowStride: number, kStride: number): GpuStorage => {
+      const p = packedShape(batches, rows, k);
+      return device.run('gpujs matmul', packSource(batches, rows, k, rowStride, kStride), p.batch * p.rows * p.k4, [storageOf(x.handle)], [], 'Array(4)');
+    };
+    const pa = pack(a, ba, m, transA ? 1 : k, transA ? m : 1);
+    const pb = pack(b, bb, n, transB ? k : 1, transB ? 1 : n);
+    const blocks = batch * Math.ceil(m / 2) * Math.ceil(n / 2);
+    const c = device.run('gpujs matmul', blockedMatmulSource(ba, bb, m, k, n), blocks, [pa, pb], [], 'Array(4)');
+    device.dispose(pa);
+    device.dispose(pb);
+    const out = device.run('gpujs matmul', unpackSource(batch, m, n), batch * m * n, [c]);
+    device.dispose(c);
+    return out;
   }
 
   // ----- movement ---------------------------------------------------------------------------

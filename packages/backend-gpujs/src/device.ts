@@ -148,8 +148,8 @@ export class Device {
   }
 
   /** The compiled kernel for `source` with `n` outputs, compiling it on first use. */
-  #kernel(key: string, source: string, n: number): KernelRun {
-    key = `${n}:${key}`;
+  #kernel(key: string, source: string, n: number, returnType?: 'Array(4)'): KernelRun {
+    key = `${n}:${returnType ?? ''}:${key}`;
     let k = this.#kernels.get(key);
     if (!k) {
       k = this.gpu.createKernel(source, {
@@ -159,6 +159,7 @@ export class Device {
         precision: 'single',
         tactic: 'precision',
         loopMaxIterations: 1 << 30,
+        ...(returnType ? { returnType } : {}),
       });
       this.#kernels.set(key, k);
     }
@@ -196,8 +197,20 @@ export class Device {
    * Runs the kernel `source` (a JavaScript function gpu.js compiles; it computes element
    * `this.thread.x` of an `n`-element result) over `inputs`, then `scalars` as float
    * uniforms. Returns the new storage at once; on WebGPU its value arrives asynchronously.
+   *
+   * With `returnType: 'Array(4)'` (GL modes only) each thread returns four values, stored as one
+   * four-channel texel: the result is an internal packed intermediate of `n` texels that only
+   * kernels written for it may read (as `x[i]`, a four-component value), never `read`.
    */
-  run(op: string, source: string, n: number, inputs: readonly GpuStorage[], scalars: readonly number[] = []): GpuStorage {
+  run(
+    op: string,
+    source: string,
+    n: number,
+    inputs: readonly GpuStorage[],
+    scalars: readonly number[] = [],
+    returnType?: 'Array(4)',
+  ): GpuStorage {
+    if (returnType && this.async) throw new BackendError(op, 'gpu.js cannot pass Array(4) results between kernels on WebGPU');
     this.checkSize(op, n);
     const out = new GpuStorage(n, this);
     if (n === 0) return out;
@@ -205,7 +218,7 @@ export class Device {
       if (s.released || (s.disposed && s.users === 0)) throw new BackendError(op, `storage #${s.id} was used after dispose()`);
       return s.size === 0 ? this.#placeholder() : s;
     });
-    const k = this.#kernel(`${ins.map((s) => s.size).join(',')}:${source}`, source, n);
+    const k = this.#kernel(`${ins.map((s) => s.size).join(',')}:${source}`, source, n, returnType);
     if (!this.async) {
       const result = k(...ins.map((s) => s.value), ...scalars);
       const v = this.#checkResult(op, k, result);

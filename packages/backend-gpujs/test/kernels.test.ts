@@ -73,7 +73,7 @@ async function same(
   expect(g.constructor).toBe(c.constructor);
   expect(g.length).toBe(c.length);
   for (let i = 0; i < c.length; i++) {
-    if (Math.abs(g[i]! - c[i]!) > atol + rtol * Math.abs(c[i]!)) {
+    if (Number.isNaN(g[i]) !== Number.isNaN(c[i]) || Math.abs(g[i]! - c[i]!) > atol + rtol * Math.abs(c[i]!)) {
       throw new Error(`element ${i}: gpujs ${g[i]}, cpu ${c[i]}`);
     }
   }
@@ -102,6 +102,42 @@ describe('gpujs kernels beyond the kit (headless-gl)', () => {
     // orders, so they may differ by a few ulps of the partial sums (~1e-5 each), not of the
     // result: an absolute tolerance of 1e-4 covers that where the sum cancels to near 0.
     await same([a, b], (be, [x, y]) => be.matmul(x!, y!, true, true), { shape: [2, 70, 50], dtype: 'float32' }, 1e-4, 1e-4);
+  });
+
+  it('multiplies in 2×2 blocks over packed operands: odd M and N, K not a multiple of 4, every transpose, broadcast batches', async () => {
+    // M·N·K above the blocked path's threshold (2^15), so these take pack → blocks → unpack.
+    const [M, K, N] = [37, 70, 45];
+    // Two uploads (input sizes not seen before), then four kernels (pack A, pack B, blocks,
+    // unpack) where the one-output path compiles one.
+    const before = gpu.deviceMemory().kernels;
+    await same([input([1, M, K], 19), input([1, K, N], 18)], (be, [x, y]) => be.matmul(x!, y!, false, false), { shape: [1, M, N], dtype: 'float32' }, 1e-4, 1e-4);
+    expect(gpu.deviceMemory().kernels - before).toBe(2 + 4);
+    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      for (const [ba, bb] of [[1, 1], [3, 1], [1, 2], [2, 2]] as const) {
+        const a = input([ba, transA ? K : M, transA ? M : K], 20 + ba);
+        const b = input([bb, transB ? N : K, transB ? K : N], 30 + bb);
+        const out = { shape: [Math.max(ba, bb), M, N], dtype: 'float32' as const };
+        await same([a, b], (be, [x, y]) => be.matmul(x!, y!, transA, transB), out, 1e-4, 1e-4);
+      }
+    }
+    // K = 1 and K = 5 (one full and one partial texel), M = N = 1 rows of blocks.
+    await same([input([1, 300, 1], 40), input([1, 1, 301], 41)], (be, [x, y]) => be.matmul(x!, y!, false, false), { shape: [1, 300, 301], dtype: 'float32' }, 1e-5, 1e-5);
+    await same([input([1, 1, 5], 42), input([1, 5, 9000], 43)], (be, [x, y]) => be.matmul(x!, y!, false, false), { shape: [1, 1, 9000], dtype: 'float32' }, 1e-5, 1e-5);
+    // NaN and Infinity propagate as in the one-output kernel.
+    const v = values(64 * 64, 44) as Float32Array;
+    v[5] = NaN;
+    v[64 * 3 + 7] = Infinity;
+    const w = values(64 * 64, 45) as Float32Array;
+    const g = await same(
+      [{ values: v, shape: [1, 64, 64], dtype: 'float32' }, { values: w, shape: [1, 64, 64], dtype: 'float32' }],
+      (be, [x, y]) => be.matmul(x!, y!, false, false),
+      { shape: [1, 64, 64], dtype: 'float32' },
+      1e-4,
+      1e-4,
+    );
+    // Row 0 is all NaN; row 3 is ±Infinity (or NaN where the column of w has a 0, which it has not).
+    expect(Array.from(g.slice(0, 64), (x) => Number.isNaN(x))).toEqual(Array(64).fill(true));
+    expect(Array.from(g.slice(3 * 64, 4 * 64), (x) => Math.abs(x))).toEqual(Array(64).fill(Infinity));
   });
 
   it('handles tensors above the 16384 texels of a square texture side, of prime size', async () => {
