@@ -10,5 +10,32 @@ export { Linear } from './linear.js';
 export { Sequential } from './sequential.js';
 export { ReLU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax, Identity } from './activations.js';
 export { Dropout, dropout } from './dropout.js';
-export { crossEntropy, nllLoss, mseLoss, binaryCrossEntropy, type Reduction } from './losses.js';
+export {
+  crossEntropy,
+  nllLoss,
+  mseLoss,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  l1Loss,
+  smoothL1Loss,
+  huberLoss,
+  klDiv,
+  type Reduction,
+  type KLDivReduction,
+  type ClassLossOptions,
+  type CrossEntropyOptions,
+  type BCEWithLogitsOptions,
+  type KLDivOptions,
+} from './losses.js';
+export {
+  CrossEntropyLoss,
+  NLLLoss,
+  BCEWithLogitsLoss,
+  BCELoss,
+  MSELoss,
+  L1Loss,
+  SmoothL1Loss,
+  HuberLoss,
+  KLDivLoss,
+} from './loss-modules.js';
 export * as init from './init.js';

@@ -87,7 +87,7 @@ const losses: BadInputCase[] = [
   { name: 'crossEntropy: a float32 target', make: () => cls(undefined, f32([3])), call: ([a, t]) => nn.crossEntropy(a, t), error: DTypeError, op: 'crossEntropy', mentions: ['float32'] },
   { name: 'crossEntropy: a class index past the end', make: () => cls(undefined, i32([3], [0, 4, 1])), call: ([a, t]) => nn.crossEntropy(a, t), error: ValueError, op: 'crossEntropy', mentions: ['index 4', 'size 4'] },
   { name: 'crossEntropy: a negative class index', make: () => cls(undefined, i32([3], [0, -1, 1])), call: ([a, t]) => nn.crossEntropy(a, t), error: ValueError, op: 'crossEntropy', mentions: ['index -1'] },
-  { name: 'crossEntropy: rank-3 logits', make: () => cls(f32([3, 4, 2])), call: ([a, t]) => nn.crossEntropy(a, t), error: ShapeError, op: 'crossEntropy', mentions: ['[3,4,2]'] },
+  { name: 'crossEntropy: rank-3 logits with a target missing their last dim', make: () => cls(f32([3, 4, 2])), call: ([a, t]) => nn.crossEntropy(a, t), error: ShapeError, op: 'crossEntropy', mentions: ['[3,4,2]'] },
   { name: 'crossEntropy: a target of another length', make: () => cls(undefined, i32([2], [0, 1])), call: ([a, t]) => nn.crossEntropy(a, t), error: ShapeError, op: 'crossEntropy', mentions: ['[3,4]', '[2]'] },
   { name: 'crossEntropy: int32 logits', make: () => cls(i32([3, 4])), call: ([a, t]) => nn.crossEntropy(a, t), error: DTypeError, op: 'crossEntropy', mentions: ['int32'] },
   { name: 'crossEntropy: a target on another backend', make: async () => [f32([3, 4]), await onOther(() => i32([3], [0, 1, 2]))], call: ([a, t]) => nn.crossEntropy(a, t), error: BackendError, op: 'crossEntropy', mentions: ["'other'"] },
@@ -103,7 +103,61 @@ const losses: BadInputCase[] = [
   { name: 'binaryCrossEntropy: an int32 target', make: () => [ones([2]).mul(0.5), i32([2])], call: ([p, t]) => nn.binaryCrossEntropy(p, t), error: DTypeError, op: 'binaryCrossEntropy', mentions: ['int32'] },
 ];
 
+const newLosses: BadInputCase[] = [
+  { name: 'crossEntropy: a weight of the wrong length', make: () => [...cls(), f32([3])], call: ([a, t, w]) => nn.crossEntropy(a, t, { weight: w }), error: ShapeError, op: 'crossEntropy', mentions: ['weight [3]', '[4]'] },
+  { name: 'crossEntropy: an int32 weight', make: () => [...cls(), i32([4])], call: ([a, t, w]) => nn.crossEntropy(a, t, { weight: w }), error: DTypeError, op: 'crossEntropy', mentions: ['weight', 'int32'] },
+  { name: 'crossEntropy: a 2-D weight', make: () => [...cls(), f32([1, 4])], call: ([a, t, w]) => nn.crossEntropy(a, t, { weight: w }), error: ShapeError, op: 'crossEntropy', mentions: ['[1,4]'] },
+  { name: 'crossEntropy: a disposed weight', make: () => [...cls(), disposed(f32([4]))], call: ([a, t, w]) => nn.crossEntropy(a, t, { weight: w }), error: DisposedError, op: 'crossEntropy', mentions: ['[4]'] },
+  { name: 'crossEntropy: a weight on another backend', make: async () => [...cls(), await onOther(() => f32([4]))], call: ([a, t, w]) => nn.crossEntropy(a, t, { weight: w }), error: BackendError, op: 'crossEntropy', mentions: ["'other'"] },
+  { name: 'crossEntropy: labelSmoothing 1.5', make: () => cls(), call: ([a, t]) => nn.crossEntropy(a, t, { labelSmoothing: 1.5 }), error: ValueError, op: 'crossEntropy', mentions: ['labelSmoothing', '1.5'] },
+  { name: 'crossEntropy: labelSmoothing NaN', make: () => cls(), call: ([a, t]) => nn.crossEntropy(a, t, { labelSmoothing: NaN }), error: ValueError, op: 'crossEntropy', mentions: ['NaN'] },
+  { name: 'crossEntropy: a fractional ignoreIndex', make: () => cls(), call: ([a, t]) => nn.crossEntropy(a, t, { ignoreIndex: 0.5 }), error: ValueError, op: 'crossEntropy', mentions: ['ignoreIndex', '0.5'] },
+  { name: 'crossEntropy: ignoreIndex with probability targets', make: () => [f32([3, 4]), f32([3, 4])], call: ([a, t]) => nn.crossEntropy(a, t, { ignoreIndex: 1 }), error: ValueError, op: 'crossEntropy', mentions: ['ignoreIndex', 'probabilities'] },
+  { name: 'crossEntropy: [N, C, d] logits with a target missing d', make: () => cls(f32([3, 4, 2])), call: ([a, t]) => nn.crossEntropy(a, t), error: ShapeError, op: 'crossEntropy', mentions: ['[3,4,2]', '[3]'] },
+  { name: 'crossEntropy: probability targets of another shape', make: () => [f32([3, 4]), f32([3, 5])], call: ([a, t]) => nn.crossEntropy(a, t), error: DTypeError, op: 'crossEntropy', mentions: ['[3,5]', '[3,4]'] },
+  { name: 'crossEntropy: scalar logits', make: () => [pf.scalar(1), pf.tensor(0, { dtype: 'int32' })], call: ([a, t]) => nn.crossEntropy(a, t), error: ShapeError, op: 'crossEntropy', mentions: ['[]'] },
+  { name: 'crossEntropy: a class index past the end in [N, C, d]', make: () => cls(f32([2, 3, 2]), i32([2, 2], [0, 1, 3, 2])), call: ([a, t]) => nn.crossEntropy(a, t, { reduction: 'none' }), error: ValueError, op: 'crossEntropy', mentions: ['index 3', 'size 3'] },
+  { name: "crossEntropy: reduction 'batchmean'", make: () => cls(), call: ([a, t]) => nn.crossEntropy(a, t, { reduction: 'batchmean' as never }), error: ValueError, op: 'crossEntropy', mentions: ["'batchmean'"] },
+  { name: 'nllLoss: a labelSmoothing option', make: () => cls(), call: ([a, t]) => nn.nllLoss(a, t, { labelSmoothing: 0.1 } as never), error: ValueError, op: 'nllLoss', mentions: ['labelSmoothing'] },
+  { name: 'nllLoss: -100 ignored, but -1 is out of range', make: () => cls(undefined, i32([3], [-100, -1, 0])), call: ([a, t]) => nn.nllLoss(a, t), error: ValueError, op: 'nllLoss', mentions: ['index -1', 'position 1'] },
+  { name: 'nllLoss: a float32 target', make: () => cls(undefined, f32([3, 4])), call: ([a, t]) => nn.nllLoss(a, t), error: DTypeError, op: 'nllLoss', mentions: ['float32'] },
+  { name: 'binaryCrossEntropyWithLogits: a posWeight that does not broadcast', make: () => [f32([2, 3]), f32([2, 3]), f32([4])], call: ([a, t, w]) => nn.binaryCrossEntropyWithLogits(a, t, { posWeight: w }), error: ShapeError, op: 'binaryCrossEntropyWithLogits', mentions: ['[4]', '[2,3]'] },
+  { name: 'binaryCrossEntropyWithLogits: a weight that would grow the result', make: () => [f32([2, 3]), f32([2, 3]), f32([4, 1, 3])], call: ([a, t, w]) => nn.binaryCrossEntropyWithLogits(a, t, { weight: w }), error: ShapeError, op: 'binaryCrossEntropyWithLogits', mentions: ['[4,1,3]', '[2,3]'] },
+  { name: 'binaryCrossEntropyWithLogits: a bool weight', make: () => [f32([3]), f32([3]), bool([3])], call: ([a, t, w]) => nn.binaryCrossEntropyWithLogits(a, t, { weight: w }), error: DTypeError, op: 'binaryCrossEntropyWithLogits', mentions: ['bool'] },
+  { name: 'binaryCrossEntropyWithLogits: a disposed posWeight', make: () => [f32([3]), f32([3]), disposed(f32([3]))], call: ([a, t, w]) => nn.binaryCrossEntropyWithLogits(a, t, { posWeight: w }), error: DisposedError, op: 'binaryCrossEntropyWithLogits', mentions: ['[3]'] },
+  { name: 'binaryCrossEntropyWithLogits: an int32 target', make: () => [f32([3]), i32([3])], call: ([a, t]) => nn.binaryCrossEntropyWithLogits(a, t), error: DTypeError, op: 'binaryCrossEntropyWithLogits', mentions: ['int32'] },
+  { name: 'binaryCrossEntropyWithLogits: shapes that differ', make: () => [f32([3]), f32([3, 1])], call: ([a, t]) => nn.binaryCrossEntropyWithLogits(a, t), error: ShapeError, op: 'binaryCrossEntropyWithLogits', mentions: ['[3]', '[3,1]'] },
+  { name: 'l1Loss: shapes that differ', make: () => [f32([2, 3]), f32([3])], call: ([a, b]) => nn.l1Loss(a, b), error: ShapeError, op: 'l1Loss', mentions: ['[2,3]', '[3]'] },
+  { name: 'l1Loss: a disposed target', make: () => [f32([3]), disposed(f32([3]))], call: ([a, b]) => nn.l1Loss(a, b), error: DisposedError, op: 'l1Loss', mentions: ['[3]'] },
+  { name: 'smoothL1Loss: beta -1', make: () => [f32([3]), f32([3])], call: ([a, b]) => nn.smoothL1Loss(a, b, { beta: -1 }), error: ValueError, op: 'smoothL1Loss', mentions: ['beta', '-1'] },
+  { name: 'smoothL1Loss: an int32 input', make: () => [i32([3]), f32([3])], call: ([a, b]) => nn.smoothL1Loss(a, b), error: DTypeError, op: 'smoothL1Loss', mentions: ['int32'] },
+  { name: 'huberLoss: delta 0', make: () => [f32([3]), f32([3])], call: ([a, b]) => nn.huberLoss(a, b, { delta: 0 }), error: ValueError, op: 'huberLoss', mentions: ['delta', 'got 0'] },
+  { name: 'huberLoss: delta Infinity', make: () => [f32([3]), f32([3])], call: ([a, b]) => nn.huberLoss(a, b, { delta: Infinity }), error: ValueError, op: 'huberLoss', mentions: ['Infinity'] },
+  { name: 'huberLoss: a target on another backend', make: async () => [f32([3]), await onOther(() => f32([3]))], call: ([a, b]) => nn.huberLoss(a, b), error: BackendError, op: 'huberLoss', mentions: ["'other'"] },
+  { name: "klDiv: reduction 'batch'", make: () => [f32([2, 3]), f32([2, 3])], call: ([a, b]) => nn.klDiv(a, b, { reduction: 'batch' as never }), error: ValueError, op: 'klDiv', mentions: ["'batch'"] },
+  { name: "klDiv: 'batchmean' of a scalar", make: () => [pf.scalar(1), pf.scalar(1)], call: ([a, b]) => nn.klDiv(a, b, { reduction: 'batchmean' }), error: ShapeError, op: 'klDiv', mentions: ['[]'] },
+  { name: 'klDiv: logTarget not a boolean', make: () => [f32([3]), f32([3])], call: ([a, b]) => nn.klDiv(a, b, { logTarget: 1 as never }), error: ValueError, op: 'klDiv', mentions: ['logTarget', '1'] },
+  { name: 'klDiv: shapes that differ', make: () => [f32([2, 3]), f32([3])], call: ([a, b]) => nn.klDiv(a, b), error: ShapeError, op: 'klDiv', mentions: ['[2,3]', '[3]'] },
+];
+
+const lossModules: BadInputCase[] = [
+  { name: 'CrossEntropyLoss: labelSmoothing -0.1', make: none, call: () => new nn.CrossEntropyLoss({ labelSmoothing: -0.1 }), error: ValueError, op: 'CrossEntropyLoss', mentions: ['-0.1'] },
+  { name: 'CrossEntropyLoss: an int32 weight', make: () => [i32([3])], call: ([w]) => new nn.CrossEntropyLoss({ weight: w }), error: DTypeError, op: 'CrossEntropyLoss', mentions: ['int32'] },
+  { name: 'CrossEntropyLoss: a target of the wrong shape (at forward)', make: () => ({ m: new nn.CrossEntropyLoss(), x: f32([3, 4]), t: i32([4]) }), call: ({ m, x, t }) => m.forward(x, t), error: ShapeError, op: 'crossEntropy', mentions: ['[3,4]', '[4]'] },
+  { name: 'NLLLoss: ignoreIndex NaN', make: none, call: () => new nn.NLLLoss({ ignoreIndex: NaN }), error: ValueError, op: 'NLLLoss', mentions: ['NaN'] },
+  { name: "BCEWithLogitsLoss: reduction 'avg'", make: none, call: () => new nn.BCEWithLogitsLoss({ reduction: 'avg' as never }), error: ValueError, op: 'BCEWithLogitsLoss', mentions: ["'avg'"] },
+  { name: "MSELoss: reduction 'avg'", make: none, call: () => new nn.MSELoss({ reduction: 'avg' as never }), error: ValueError, op: 'MSELoss', mentions: ["'avg'"] },
+  { name: "BCELoss: reduction 'max'", make: none, call: () => new nn.BCELoss({ reduction: 'max' as never }), error: ValueError, op: 'BCELoss', mentions: ["'max'"] },
+  { name: "L1Loss: reduction 'batchmean'", make: none, call: () => new nn.L1Loss({ reduction: 'batchmean' as never }), error: ValueError, op: 'L1Loss', mentions: ["'batchmean'"] },
+  { name: 'SmoothL1Loss: beta NaN', make: none, call: () => new nn.SmoothL1Loss({ beta: NaN }), error: ValueError, op: 'SmoothL1Loss', mentions: ['NaN'] },
+  { name: 'HuberLoss: delta -1', make: none, call: () => new nn.HuberLoss({ delta: -1 }), error: ValueError, op: 'HuberLoss', mentions: ['-1'] },
+  { name: "KLDivLoss: reduction 'avg'", make: none, call: () => new nn.KLDivLoss({ reduction: 'avg' as never }), error: ValueError, op: 'KLDivLoss', mentions: ["'avg'"] },
+  { name: 'KLDivLoss: logTarget a string', make: none, call: () => new nn.KLDivLoss({ logTarget: 'yes' as never }), error: ValueError, op: 'KLDivLoss', mentions: ['yes'] },
+];
+
 runCases('nn layers', layers);
 runCases('Module.loadStateDict', stateDicts);
 runCases('nn.init', inits);
 runCases('losses', losses);
+runCases('losses: weights, ignored targets, smoothing, new losses', newLosses);
+runCases('loss modules', lossModules);
