@@ -1,0 +1,5 @@
+/** Every implemented experiment, in the order `lab all` runs them (cheapest first). */
+import type { Experiment } from '../lib/lab.js';
+import { convIm2col } from './c10-conv-im2col.js';
+
+export const experiments: Experiment[] = [convIm2col];
