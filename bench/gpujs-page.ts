@@ -1,6 +1,6 @@
 /**
  * The browser side of `gpujs.ts`: times float32 matmul and one training step of the main job's
- * MLP on @profundo/backend-gpujs (webgl2 or webgpu) and on TensorFlow.js's WebGL backend, in
+ * MLP on @profundo/backend-gpujs (webgl2 or webgpu) and on TensorFlow.js's WebGL and WebGPU backends, in
  * the page it is loaded into. Exposes `globalThis.bench`.
  *
  * Every timing covers the GPU work, not just its submission: a run issues `repeats` ops and
@@ -13,9 +13,12 @@ import { SGD } from '@profundo/optimizers';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-webgpu';
 
 /** Which implementation a measurement runs on. */
-export type Lib = 'gpujs-webgl2' | 'gpujs-webgpu' | 'tfjs-webgl';
+export type Lib = 'gpujs-webgl2' | 'gpujs-webgpu' | 'tfjs-webgl' | 'tfjs-webgpu';
+
+const isTfjs = (lib: Lib): boolean => lib.startsWith('tfjs-');
 
 function random(n: number, seed: number): Float32Array {
   let s = seed >>> 0;
@@ -26,10 +29,11 @@ function random(n: number, seed: number): Float32Array {
 }
 
 async function useLib(lib: Lib): Promise<void> {
-  if (lib === 'tfjs-webgl') {
-    await tf.setBackend('webgl');
+  if (isTfjs(lib)) {
+    const name = lib.slice('tfjs-'.length);
+    await tf.setBackend(name);
     await tf.ready();
-    if (tf.getBackend() !== 'webgl') throw new Error(`tfjs runs on ${tf.getBackend()}, not webgl`);
+    if (tf.getBackend() !== name) throw new Error(`tfjs runs on ${tf.getBackend()}, not ${name}`);
     return;
   }
   const mode = lib.slice('gpujs-'.length) as GpujsMode;
@@ -55,7 +59,7 @@ async function matmul(lib: Lib, n: number, repeats: number, samples: number): Pr
   await useLib(lib);
   const av = random(n * n, 1);
   const bv = random(n * n, 2);
-  if (lib === 'tfjs-webgl') {
+  if (isTfjs(lib)) {
     const a = tf.tensor2d(av, [n, n]);
     const b = tf.tensor2d(bv, [n, n]);
     const ms = await time(async (r) => {
@@ -92,7 +96,7 @@ async function mlpStep(lib: Lib, repeats: number, samples: number): Promise<numb
   await useLib(lib);
   const x = random(64 * 784, 3).map((v) => v + 0.5);
   const labels = Int32Array.from({ length: 64 }, (_, i) => (i * 7) % 10);
-  if (lib === 'tfjs-webgl') {
+  if (isTfjs(lib)) {
     const xs = tf.tensor2d(x, [64, 784]);
     const ys = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
     const w1 = tf.variable(tf.mul(tf.tensor2d(random(784 * 256, 4), [784, 256]), 0.07));

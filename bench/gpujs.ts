@@ -1,11 +1,14 @@
 /**
  * GPU benchmark in one headless Chromium: float32 matmul (256, 512, 1024) and one training step
  * of the main job's MLP (784 → 256 → 10, batch 64, SGD with momentum) on
- * @profundo/backend-gpujs in its webgl2 and webgpu modes and on TensorFlow.js's WebGL backend,
- * with the ratios of their times.
+ * @profundo/backend-gpujs in its webgl2 and webgpu modes and on TensorFlow.js's WebGL and WebGPU
+ * backends, with the ratios gpu.js webgl2 / tfjs webgl and gpu.js webgpu / tfjs webgpu.
  *
  * Run from the repository root: `pnpm --filter @profundo/bench gpujs` (Debian's chromium;
- * `CHROMIUM_PATH` overrides /usr/bin/chromium). The browser is started with WebGPU enabled on
+ * `CHROMIUM_PATH` overrides /usr/bin/chromium). `-- --quick` leaves out matmul 1024 (about
+ * half a minute per gpu.js run on software renderers) and takes fewer samples; `-- --libs=a,b`
+ * measures only those of gpujs-webgl2, gpujs-webgpu, tfjs-webgl, tfjs-webgpu (the ratios need
+ * both of a pair). The browser is started with WebGPU enabled on
  * SwiftShader, and WebGL2 is its default; on these machines both are software renderers, so the
  * figures compare the libraries' kernels, not GPUs.
  */
@@ -18,8 +21,13 @@ import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import type { Lib } from './gpujs-page.js';
 
-const LIBS: Lib[] = ['gpujs-webgl2', 'gpujs-webgpu', 'tfjs-webgl'];
-const SIZES = [256, 512, 1024];
+const ALL_LIBS: Lib[] = ['gpujs-webgl2', 'gpujs-webgpu', 'tfjs-webgl', 'tfjs-webgpu'];
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const libsArg = args.find((a) => a.startsWith('--libs='))?.slice('--libs='.length);
+const LIBS: Lib[] = libsArg ? (libsArg.split(',') as Lib[]) : ALL_LIBS;
+for (const l of LIBS) if (!ALL_LIBS.includes(l)) throw new Error(`unknown lib ${l}; one of ${ALL_LIBS.join(', ')}`);
+const SIZES = quick ? [256, 512] : [256, 512, 1024];
 const FLAGS = [
   '--headless=new', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync',
@@ -53,29 +61,34 @@ try {
   page.on('pageerror', (e) => console.error('page error:', e));
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.waitForFunction(() => 'bench' in globalThis);
-  const rows: { what: string; ms: Record<Lib, number> }[] = [];
+  const rows: { what: string; ms: Partial<Record<Lib, number>> }[] = [];
   const measure = async (what: string, run: (lib: Lib) => Promise<number>) => {
-    const ms = {} as Record<Lib, number>;
+    const ms: Partial<Record<Lib, number>> = {};
     for (const lib of LIBS) {
       ms[lib] = await run(lib);
-      console.log(`  ${what.padEnd(16)} ${lib.padEnd(13)} ${ms[lib].toFixed(1).padStart(9)} ms`);
+      console.log(`  ${what.padEnd(16)} ${lib.padEnd(13)} ${ms[lib]!.toFixed(1).padStart(9)} ms`);
     }
     rows.push({ what, ms });
   };
   for (const n of SIZES) {
     const repeats = n <= 256 ? 4 : n <= 512 ? 2 : 1;
-    const samples = n <= 512 ? 3 : 1;
+    const samples = quick ? 1 : n <= 512 ? 3 : 1;
     await measure(`matmul ${n}`, (lib) => page.evaluate(([l, n, r, s]) => (globalThis as unknown as { bench: Bench }).bench.matmul(l, n, r, s), [lib, n, repeats, samples] as const));
   }
-  await measure('MLP train step', (lib) => page.evaluate((l) => (globalThis as unknown as { bench: Bench }).bench.mlpStep(l, 3, 3), lib));
+  const mlpSamples = quick ? 1 : 3;
+  await measure('MLP train step', (lib) => page.evaluate(([l, s]) => (globalThis as unknown as { bench: Bench }).bench.mlpStep(l, 3, s), [lib, mlpSamples] as const));
 
-  console.log('\nms per op (lower is better); ratio = backend-gpujs time / TensorFlow.js WebGL time');
-  console.log(`${'op'.padEnd(16)} ${'gpujs webgl2'.padStart(13)} ${'gpujs webgpu'.padStart(13)} ${'tfjs webgl'.padStart(11)} ${'webgl2/tfjs'.padStart(12)} ${'webgpu/tfjs'.padStart(12)}`);
+  const cell = (v: number | undefined, w: number) => (v === undefined ? '—' : v.toFixed(1)).padStart(w);
+  const ratio = (x: number | undefined, y: number | undefined) => (x === undefined || y === undefined ? '—' : `${(x / y).toFixed(2)}×`).padStart(14);
+  console.log('\nms per op, median (lower is better); ratios = backend-gpujs time / TensorFlow.js time in the same API');
+  console.log(
+    `${'op'.padEnd(16)} ${'gpujs webgl2'.padStart(13)} ${'gpujs webgpu'.padStart(13)} ${'tfjs webgl'.padStart(11)} ${'tfjs webgpu'.padStart(12)} ` +
+      `${'webgl2/webgl'.padStart(14)} ${'webgpu/webgpu'.padStart(14)}`,
+  );
   for (const { what, ms } of rows) {
-    const t = ms['tfjs-webgl'];
     console.log(
-      `${what.padEnd(16)} ${ms['gpujs-webgl2'].toFixed(1).padStart(13)} ${ms['gpujs-webgpu'].toFixed(1).padStart(13)} ${t.toFixed(1).padStart(11)} ` +
-        `${(ms['gpujs-webgl2'] / t).toFixed(2).padStart(11)}× ${(ms['gpujs-webgpu'] / t).toFixed(2).padStart(11)}×`,
+      `${what.padEnd(16)} ${cell(ms['gpujs-webgl2'], 13)} ${cell(ms['gpujs-webgpu'], 13)} ${cell(ms['tfjs-webgl'], 11)} ${cell(ms['tfjs-webgpu'], 12)} ` +
+        `${ratio(ms['gpujs-webgl2'], ms['tfjs-webgl'])} ${ratio(ms['gpujs-webgpu'], ms['tfjs-webgpu'])}`,
     );
   }
 } finally {
