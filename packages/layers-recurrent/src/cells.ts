@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ShapeError, ValueError, add, matmul, nn, reshape, tidy, transpose, zeros, zerosLike, type Tensor } from '@profundo/core';
+import { DTypeError, ShapeError, ValueError, add, matmul, nn, reshape, tidy, transpose, zeros, zerosLike, type Tensor } from '@profundo/core';
 import { expectFloat, expectLive, expectOneBackend } from './check.js';
 import { gateCount, stepCell, type CellMode } from './step.js';
 
@@ -93,7 +93,7 @@ abstract class CellBase extends nn.Module {
     const want = batched ? [n, this.hiddenSize] : [this.hiddenSize];
     for (const [what, s] of [['hx', hx], ['cx', cx]] as const) {
       if (!s) continue;
-      expectFloat(layer, s);
+      if (s.dtype !== 'float32') throw new DTypeError(layer, `${what} must be float32, got ${s.dtype} [${s.shape}]`);
       if (s.shape.join() !== want.join()) throw new ShapeError(layer, `${what} must be [${want}] for input [${x.shape}], got [${s.shape}]`);
     }
     expectOneBackend(layer, [['the input', x], ['hx', hx], ['cx', cx], ...this.namedParameters()]);

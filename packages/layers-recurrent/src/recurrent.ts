@@ -4,6 +4,7 @@
  * @module
  */
 import {
+  DTypeError,
   ShapeError,
   ValueError,
   add,
@@ -142,7 +143,7 @@ abstract class RecurrentBase extends nn.Module {
     const stateShape = batched ? [dirs * this.numLayers, n, this.hiddenSize] : [dirs * this.numLayers, this.hiddenSize];
     for (const [what, s] of [[isLstm ? 'h0' : 'hx', h0], ['c0', c0]] as const) {
       if (!s) continue;
-      expectFloat(layer, s);
+      if (s.dtype !== 'float32') throw new DTypeError(layer, `${what} must be float32, got ${s.dtype} [${s.shape}]`);
       if (s.shape.join() !== stateShape.join()) {
         throw new ShapeError(layer, `${what} must be [${stateShape}] (D·numLayers, ${batched ? 'N, ' : ''}hiddenSize) for input [${x.shape}], got [${s.shape}]`);
       }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ShapeError, ValueError, onesLike, pad, reshape, stack, type Tensor } from '@profundo/core';
+import { DTypeError, ShapeError, ValueError, onesLike, pad, reshape, stack, type Tensor } from '@profundo/core';
 import { expectLive, expectOneBackend } from './check.js';
 
 /** Options of {@link padSequence}; defaults as in PyTorch's `pad_sequence`. */
@@ -56,7 +56,7 @@ export function padSequence(sequences: readonly Tensor[], options: PadSequenceOp
     if (s.rank === 0 || s.shape.slice(1).join() !== trailing.join()) {
       throw new ShapeError(op, `every sequence must be [L, ${trailing}] like sequence 0 [${first.shape}], sequence ${i} is [${s.shape}]`);
     }
-    if (s.dtype !== first.dtype) throw new ShapeError(op, `sequence ${i} is ${s.dtype}, sequence 0 ${first.dtype}`);
+    if (s.dtype !== first.dtype) throw new DTypeError(op, `sequence ${i} is ${s.dtype}, sequence 0 ${first.dtype}`);
     if (s.shape[0] === 0) throw new ShapeError(op, `sequence ${i} is empty: [${s.shape}]`);
   });
   expectOneBackend(op, sequences.map((s, i) => [`sequence ${i}`, s] as const));
