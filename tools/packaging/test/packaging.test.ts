@@ -301,6 +301,7 @@ console.log(JSON.stringify({ trained: train.length, accuracy: before.accuracy, r
   '@profundo/backend-cpu': 'createCpuBackend', '@profundo/backend-cpu/register': null,
   '@profundo/backend-gpujs': 'createGpujsBackend', '@profundo/optimizers': 'SGD',
   '@profundo/datasets': 'DataLoader', '@profundo/layers-cnn': 'Conv2d', '@profundo/layers-transformer': 'Transformer',
+  '@profundo/layers-recurrent': 'LSTM',
 };
 const types = {};
 for (const [spec, name] of Object.entries(entries)) types[spec] = name ? typeof require(spec)[name] : typeof require(spec);
@@ -321,6 +322,7 @@ import('@profundo/core').then((esm) => {
       '@profundo/datasets': 'function',
       '@profundo/layers-cnn': 'function',
       '@profundo/layers-transformer': 'function',
+      '@profundo/layers-recurrent': 'function',
     });
     expect(r.sameCore, 'require() and import() give the same @profundo/core').toBe(true);
     expect(r.backends, '@profundo/backend-cpu/register registered the CPU backend in that core').toContain('cpu');
