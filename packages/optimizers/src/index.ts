@@ -11,8 +11,9 @@
  *   `weightDecay` and {@link AdamW}'s decoupled decay, {@link clipGradNorm} and
  *   {@link clipGradValue}; dropout is in `@profundo/core` (`nn.Dropout`, `nn.dropout`).
  * - **Learning-rate schedules**: {@link StepLR}, {@link MultiStepLR}, {@link ExponentialLR},
- *   {@link CosineAnnealingLR}, {@link LinearLR} (linear warmup), {@link LambdaLR},
- *   {@link ReduceLROnPlateau}, composed with {@link SequentialLR} and
+ *   {@link CosineAnnealingLR}, {@link CosineAnnealingWarmRestarts}, {@link LinearLR} (linear
+ *   warmup), {@link ConstantLR}, {@link PolynomialLR}, {@link LambdaLR}, {@link MultiplicativeLR},
+ *   {@link CyclicLR}, {@link OneCycleLR}, {@link ReduceLROnPlateau}, composed with {@link SequentialLR} and
  *   {@link ChainedScheduler}; they work with any optimizer through its groups' `lr`.
  *
  * @example
@@ -68,6 +69,12 @@ export { ExponentialLR, type ExponentialLROptions } from './schedulers/exponenti
 export { CosineAnnealingLR, type CosineAnnealingLROptions } from './schedulers/cosine-annealing-lr.js';
 export { LinearLR, type LinearLROptions } from './schedulers/linear-lr.js';
 export { LambdaLR, type LrLambda } from './schedulers/lambda-lr.js';
+export { ConstantLR, type ConstantLROptions } from './schedulers/constant-lr.js';
+export { MultiplicativeLR } from './schedulers/multiplicative-lr.js';
+export { PolynomialLR, type PolynomialLROptions } from './schedulers/polynomial-lr.js';
+export { CosineAnnealingWarmRestarts, type CosineAnnealingWarmRestartsOptions } from './schedulers/cosine-annealing-warm-restarts.js';
+export { CyclicLR, type CyclicLROptions } from './schedulers/cyclic-lr.js';
+export { OneCycleLR, type OneCycleLROptions } from './schedulers/one-cycle-lr.js';
 export { SequentialLR } from './schedulers/sequential-lr.js';
 export { ChainedScheduler } from './schedulers/chained-scheduler.js';
 export {

@@ -171,7 +171,15 @@ export abstract class LRScheduler {
     this.optimizer.paramGroups.forEach((g, i) => {
       g.lr = lrs[i]!;
     });
+    this.afterSet();
   }
+
+  /**
+   * Called each time the rates were set (at construction, each step, on loading state), with
+   * `lastEpoch` already current: schedules that drive more than the rate (the momentum of
+   * {@link CyclicLR} and {@link OneCycleLR}) set it here.
+   */
+  protected afterSet(): void {}
 }
 
 /** @internal Throws unless `value` is an integer >= `min`. */

@@ -7,8 +7,15 @@
 import { beforeAll } from 'vitest';
 import { ValueError, tensor, type Tensor } from '@profundo/core';
 import {
+  Adagrad,
   ChainedScheduler,
+  ConstantLR,
   CosineAnnealingLR,
+  CosineAnnealingWarmRestarts,
+  CyclicLR,
+  MultiplicativeLR,
+  OneCycleLR,
+  PolynomialLR,
   ExponentialLR,
   LambdaLR,
   LinearLR,
@@ -93,3 +100,33 @@ const steps: BadInputCase[] = [
 
 runCases('scheduler constructors', constructors);
 runCases('scheduler steps and state dicts', steps);
+
+const adagrad = () => ({ opt: new Adagrad([param()], { lr: 0.1 }) });
+const parity: BadInputCase[] = [
+  { name: 'ConstantLR: factor 1.5', make: opt, call: ({ opt }) => new ConstantLR(opt, { factor: 1.5 }), error: ValueError, op: 'ConstantLR', mentions: ['factor', '1.5'] },
+  { name: 'ConstantLR: totalIters -1', make: opt, call: ({ opt }) => new ConstantLR(opt, { totalIters: -1 }), error: ValueError, op: 'ConstantLR', mentions: ['totalIters', '-1'] },
+  { name: 'MultiplicativeLR: a number instead of a function', make: opt, call: ({ opt }) => new MultiplicativeLR(opt, 0.9 as never), error: ValueError, op: 'MultiplicativeLR', mentions: ['number'] },
+  { name: 'MultiplicativeLR: one function for two groups', make: () => ({ opt: sgd(2) }), call: ({ opt }) => new MultiplicativeLR(opt, [() => 1]), error: ValueError, op: 'MultiplicativeLR', mentions: ['2 functions', 'got 1'] },
+  { name: 'MultiplicativeLR.step: a factor that turns the rate negative', make: () => { const o = sgd(); const s = new MultiplicativeLR(o, (t) => (t === 2 ? -1 : 1)); s.step(); return { o, s }; }, call: ({ s }) => s.step(), error: ValueError, op: 'MultiplicativeLR.step', mentions: ['epoch 2'] },
+  { name: 'PolynomialLR: totalIters 0', make: opt, call: ({ opt }) => new PolynomialLR(opt, { totalIters: 0 }), error: ValueError, op: 'PolynomialLR', mentions: ['totalIters', 'got 0'] },
+  { name: 'PolynomialLR: power NaN', make: opt, call: ({ opt }) => new PolynomialLR(opt, { power: NaN }), error: ValueError, op: 'PolynomialLR', mentions: ['power', 'NaN'] },
+  { name: 'CosineAnnealingWarmRestarts: t0 0', make: opt, call: ({ opt }) => new CosineAnnealingWarmRestarts(opt, { t0: 0 }), error: ValueError, op: 'CosineAnnealingWarmRestarts', mentions: ['t0', 'got 0'] },
+  { name: 'CosineAnnealingWarmRestarts: tMult 1.5', make: opt, call: ({ opt }) => new CosineAnnealingWarmRestarts(opt, { t0: 2, tMult: 1.5 }), error: ValueError, op: 'CosineAnnealingWarmRestarts', mentions: ['tMult', '1.5'] },
+  { name: 'CosineAnnealingWarmRestarts: etaMin -1', make: opt, call: ({ opt }) => new CosineAnnealingWarmRestarts(opt, { t0: 2, etaMin: -1 }), error: ValueError, op: 'CosineAnnealingWarmRestarts', mentions: ['etaMin', '-1'] },
+  { name: 'CyclicLR: no maxLr', make: opt, call: ({ opt }) => new CyclicLR(opt, { baseLr: 0.01 } as never), error: ValueError, op: 'CyclicLR', mentions: ['maxLr'] },
+  { name: 'CyclicLR: three baseLr for one group', make: opt, call: ({ opt }) => new CyclicLR(opt, { baseLr: [0.1, 0.2, 0.3], maxLr: 1 }), error: ValueError, op: 'CyclicLR', mentions: ['baseLr', '3 values'] },
+  { name: 'CyclicLR: stepSizeUp 0', make: opt, call: ({ opt }) => new CyclicLR(opt, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 0 }), error: ValueError, op: 'CyclicLR', mentions: ['stepSizeUp', 'got 0'] },
+  { name: "CyclicLR: mode 'sine'", make: opt, call: ({ opt }) => new CyclicLR(opt, { baseLr: 0.01, maxLr: 0.1, mode: 'sine' as never }), error: ValueError, op: 'CyclicLR', mentions: ["'sine'"] },
+  { name: 'CyclicLR: cycleMomentum on Adagrad', make: adagrad, call: ({ opt }) => new CyclicLR(opt, { baseLr: 0.01, maxLr: 0.1 }), error: ValueError, op: 'CyclicLR', mentions: ['momentum', 'cycleMomentum: false'] },
+  { name: 'CyclicLR: a negative maxMomentum', make: opt, call: ({ opt }) => new CyclicLR(opt, { baseLr: 0.01, maxLr: 0.1, maxMomentum: -0.9 }), error: ValueError, op: 'CyclicLR', mentions: ['maxMomentum', '-0.9'] },
+  { name: 'CyclicLR: a scale function that goes negative', make: () => { const o = sgd(); return { o, s: new CyclicLR(o, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 1, scaleFn: () => -100, cycleMomentum: false }) }; }, call: ({ s }) => s.step(), error: ValueError, op: 'CyclicLR.step', mentions: ['epoch 1'] },
+  { name: 'OneCycleLR: neither totalSteps nor epochs', make: opt, call: ({ opt }) => new OneCycleLR(opt, { maxLr: 0.1 }), error: ValueError, op: 'OneCycleLR', mentions: ['totalSteps'] },
+  { name: 'OneCycleLR: totalSteps 2.5', make: opt, call: ({ opt }) => new OneCycleLR(opt, { maxLr: 0.1, totalSteps: 2.5 }), error: ValueError, op: 'OneCycleLR', mentions: ['2.5'] },
+  { name: 'OneCycleLR: pctStart 1.2', make: opt, call: ({ opt }) => new OneCycleLR(opt, { maxLr: 0.1, totalSteps: 10, pctStart: 1.2 }), error: ValueError, op: 'OneCycleLR', mentions: ['pctStart', '1.2'] },
+  { name: "OneCycleLR: annealStrategy 'exp'", make: opt, call: ({ opt }) => new OneCycleLR(opt, { maxLr: 0.1, totalSteps: 10, annealStrategy: 'exp' as never }), error: ValueError, op: 'OneCycleLR', mentions: ["'exp'"] },
+  { name: 'OneCycleLR: divFactor 0', make: opt, call: ({ opt }) => new OneCycleLR(opt, { maxLr: 0.1, totalSteps: 10, divFactor: 0 }), error: ValueError, op: 'OneCycleLR', mentions: ['divFactor', 'got 0'] },
+  { name: 'OneCycleLR: cycleMomentum on Adagrad', make: adagrad, call: ({ opt }) => new OneCycleLR(opt, { maxLr: 0.1, totalSteps: 10 }), error: ValueError, op: 'OneCycleLR', mentions: ['momentum'] },
+  { name: 'OneCycleLR: a first phase of zero steps (NaN rate; initialLr left as it was)', make: opt, call: ({ opt }) => new OneCycleLR(opt, { maxLr: 0.1, totalSteps: 2, pctStart: 0.5, cycleMomentum: false }), error: ValueError, op: 'OneCycleLR', mentions: ['NaN'] },
+  { name: 'OneCycleLR.loadStateDict: a lastEpoch past totalSteps', make: () => { const o = sgd(); return { o, s: new OneCycleLR(o, { maxLr: 0.1, totalSteps: 5, cycleMomentum: false }) }; }, call: ({ s }) => s.loadStateDict({ lastEpoch: 9, baseLrs: [0.004] }), error: ValueError, op: 'OneCycleLR.step', mentions: ['9'] },
+];
+runCases('schedulers added for PyTorch parity', parity);
