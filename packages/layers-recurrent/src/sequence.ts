@@ -14,7 +14,17 @@ export interface PadSequenceOptions {
   paddingValue?: number;
 }
 
-/** What {@link padSequence} returns. */
+/**
+ * What {@link padSequence} returns.
+ *
+ * @example
+ * ```ts
+ * const batch: PaddedSequence = padSequence([tensor([[1, 2]]), tensor([[3, 4], [5, 6]])]);
+ * batch.padded.shape;     // [2, 2, 2]
+ * batch.lengths;          // [1, 2]
+ * batch.paddingMask;      // [[false, false], [true, false]]
+ * ```
+ */
 export interface PaddedSequence {
   /** The sequences padded to the longest, `[T, N, *]` (batch-first: `[N, T, *]`), same dtype as the inputs. */
   padded: Tensor;
