@@ -98,7 +98,8 @@ export interface Checkpoint {
   examples: number;
   steps: number;
   seconds: number;
-  trainLoss: number;
+  /** Mean training loss over the steps since the previous checkpoint (null before training). */
+  trainLoss: number | null;
   testAccuracy: number;
   testLoss: number;
 }
@@ -106,7 +107,7 @@ export interface Checkpoint {
 /**
  * Trains `model` with `step` (zeroGrad / backward / update, returns nothing) on shuffled
  * batches of `batchSize` until `examples` examples have been processed, evaluating on `evalOn`
- * at `checkpoints` evenly spaced points (by examples). Wall time excludes evaluation.
+ * before training and at `checkpoints` evenly spaced points (by examples). Wall time excludes evaluation.
  */
 export function train(
   model: nn.Module & { forward(x: Tensor): Tensor },
@@ -126,10 +127,12 @@ export function train(
   let next = every;
   const record = (): void => {
     const e = evaluate(model, o.evalOn);
-    out.push({ examples: seen, steps, seconds, trainLoss: lossCount ? lossSum / lossCount : NaN, testAccuracy: e.accuracy, testLoss: e.loss });
+    out.push({ examples: seen, steps, seconds, trainLoss: lossCount ? lossSum / lossCount : null, testAccuracy: e.accuracy, testLoss: e.loss });
+    model.train();
     lossSum = 0;
     lossCount = 0;
   };
+  record(); // before training
   model.train();
   while (seen < o.examples) {
     if (pos + o.batchSize > o.train.n) {
@@ -154,7 +157,7 @@ export function train(
     lossCount++;
     if (seen >= next - 1e-9) {
       record();
-      next += every;
+      while (next <= seen + 1e-9) next += every;
     }
   }
   return out;
