@@ -42,7 +42,7 @@ import {
   unarySource,
   whereSource,
 } from './kernels.js';
-import { blockedMatmulSource, packedShape, packSource, unpackSource } from './matmul.js';
+import { blockedMatmulSource, packedShape, packSource, rowQuadMatmulSource, unpackSource } from './matmul.js';
 import { avgPool2dBackpropSource, avgPool2dSource, maxPool2dBackpropSource, maxPool2dSource, poolGeometry } from './pool.js';
 
 /** The largest integer magnitude int32 and bool tensors may hold here: 2^24. */
@@ -294,6 +294,9 @@ export class GpujsBackend implements Backend {
     const size = (ba === 1 ? bb : ba) * m * n;
     if (k === 0) return this.#fill('matmul', size, 0);
     if (!this.#device.async && size * k >= BLOCKED_MATMUL) return this.#blockedMatmul(a, b, m, k, n, transA, transB);
+    if (this.#device.async && n % 4 === 0) {
+      return this.#device.run('gpujs matmul', rowQuadMatmulSource(ba, bb, m, k, n, transA, transB), size / 4, [storageOf(a.handle), storageOf(b.handle)], [], 'flat4');
+    }
     return this.#run('matmul', matmulSource(ba, bb, m, k, n, transA, transB), size, [a, b]);
   }
 
@@ -305,12 +308,12 @@ export class GpujsBackend implements Backend {
     const device = this.#device;
     const pack = (x: TensorInfo, batches: number, rows: number, rowStride: number, kStride: number): GpuStorage => {
       const p = packedShape(batches, rows, k);
-      return device.run('gpujs matmul', packSource(batches, rows, k, rowStride, kStride), p.batch * p.rows * p.k4, [storageOf(x.handle)], [], 'Array(4)');
+      return device.run('gpujs matmul', packSource(batches, rows, k, rowStride, kStride), p.batch * p.rows * p.k4, [storageOf(x.handle)], [], 'texels');
     };
     const pa = pack(a, ba, m, transA ? 1 : k, transA ? m : 1);
     const pb = pack(b, bb, n, transB ? k : 1, transB ? 1 : n);
     const blocks = batch * Math.ceil(m / 2) * Math.ceil(n / 2);
-    const c = device.run('gpujs matmul', blockedMatmulSource(ba, bb, m, k, n), blocks, [pa, pb], [], 'Array(4)');
+    const c = device.run('gpujs matmul', blockedMatmulSource(ba, bb, m, k, n), blocks, [pa, pb], [], 'texels');
     device.dispose(pa);
     device.dispose(pb);
     const out = device.run('gpujs matmul', unpackSource(batch, m, n), batch * m * n, [c]);

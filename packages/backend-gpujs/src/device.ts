@@ -95,6 +95,19 @@ function flatten(values: unknown, size: number): Float32Array {
   throw new BackendError('read', `gpu.js returned ${Object.prototype.toString.call(values)} for a 1-D result`);
 }
 
+/**
+ * A WebGPU result of `Array(4)` per thread as what it is in memory, `size` consecutive floats:
+ * a new handle with one component per element on the same buffer (gpu.js reference-counts the
+ * buffer, so freeing the original handle here leaves it alive).
+ */
+function asFlatBuffer(v: DeviceValue, size: number): DeviceValue {
+  const Handle = v.constructor as new (settings: Record<string, unknown>) => DeviceValue;
+  const r = v as DeviceValue & { buffer: unknown; kernel: unknown };
+  const flat = new Handle({ buffer: r.buffer, output: [size], componentCount: 1, context: r.context, kernel: r.kernel });
+  v.delete();
+  return flat;
+}
+
 const KERNEL_CLASSES: Record<GpujsMode, keyof GpuJsModule> = {
   headlessgl: 'HeadlessGLKernel',
   webgl2: 'WebGL2Kernel',
@@ -198,9 +211,13 @@ export class Device {
    * `this.thread.x` of an `n`-element result) over `inputs`, then `scalars` as float
    * uniforms. Returns the new storage at once; on WebGPU its value arrives asynchronously.
    *
-   * With `returnType: 'Array(4)'` (GL modes only) each thread returns four values, stored as one
-   * four-channel texel: the result is an internal packed intermediate of `n` texels that only
-   * kernels written for it may read (as `x[i]`, a four-component value), never `read`.
+   * `layout` says what a kernel returning `Array(4)` (four values per thread) makes:
+   * - `'texels'` (GL modes only): one four-channel texel per thread; the result is an internal
+   *   packed intermediate of `n` texels that only kernels written for it may read (as `x[i]`,
+   *   a four-component value), never `read`;
+   * - `'flat4'` (WebGPU only): the four values are elements `4t .. 4t + 3` of an ordinary flat
+   *   result of `4n` elements (gpu.js stores them so in its buffer; the handle is re-made with
+   *   one component per element, since gpu.js passes only those between kernels).
    */
   run(
     op: string,
@@ -208,11 +225,14 @@ export class Device {
     n: number,
     inputs: readonly GpuStorage[],
     scalars: readonly number[] = [],
-    returnType?: 'Array(4)',
+    layout?: 'texels' | 'flat4',
   ): GpuStorage {
-    if (returnType && this.async) throw new BackendError(op, 'gpu.js cannot pass Array(4) results between kernels on WebGPU');
-    this.checkSize(op, n);
-    const out = new GpuStorage(n, this);
+    if (layout === 'texels' && this.async) throw new BackendError(op, 'gpu.js cannot pass Array(4) results between kernels on WebGPU');
+    if (layout === 'flat4' && !this.async) throw new BackendError(op, 'four-value flat results are for WebGPU buffers only');
+    const returnType = layout ? 'Array(4)' : undefined;
+    const size = layout === 'flat4' ? 4 * n : n;
+    this.checkSize(op, size);
+    const out = new GpuStorage(size, this);
     if (n === 0) return out;
     const ins = inputs.map((s) => {
       if (s.released || (s.disposed && s.users === 0)) throw new BackendError(op, `storage #${s.id} was used after dispose()`);
@@ -223,12 +243,12 @@ export class Device {
       const result = k(...ins.map((s) => s.value), ...scalars);
       const v = this.#checkResult(op, k, result);
       out.value = v;
-      const size = v.size ?? [n, 1];
-      this.#track(out, size[0]! * size[1]! * bytesPerTexel(v));
+      const texels = v.size ?? [n, 1];
+      this.#track(out, texels[0]! * texels[1]! * bytesPerTexel(v));
       return out;
     }
     for (const s of ins) s.users++;
-    this.#track(out, n * 4);
+    this.#track(out, size * 4);
     // An input may be freed only once the kernel reading it was submitted, which on WebGPU is
     // when the kernel's own Promise settles (its first run waits for an asynchronous build).
     const done = (): void => {
@@ -245,7 +265,8 @@ export class Device {
       return p.then(
         (r) => {
           done();
-          return this.#checkResult(op, k, r);
+          const v = this.#checkResult(op, k, r);
+          return layout === 'flat4' ? asFlatBuffer(v, size) : v;
         },
         (e: unknown) => {
           done();

@@ -18,13 +18,42 @@
  * multiplies other padding (along K) or lands in block entries that the unpack drops (rows /
  * columns past M / N), so NaN and ±Infinity propagate exactly as in the one-output kernel.
  *
- * WebGPU keeps the one-output kernel: gpu.js cannot pass an `Array(n)` result to another kernel
- * there.
+ * WebGPU cannot pass an `Array(n)` result to another kernel, so it gets a one-pass kernel
+ * instead, {@link rowQuadMatmulSource}: each thread computes four adjacent outputs of one row
+ * (one fetch of A and four of B per step of K, instead of two fetches per multiply-add), which
+ * gpu.js stores as four consecutive floats — the flat layout itself.
  *
  * @internal
  * @module
  */
 import { kernelSource, linear, unravel } from './codegen.js';
+
+/**
+ * The product with four adjacent outputs per thread (`N` a multiple of 4): thread `t` of the
+ * `batch·M·N / 4` threads returns `C[b, m, 4j .. 4j + 3]` for `(b, m, j)` = `t` unravelled, so
+ * its four values land at flat elements `4t .. 4t + 3`. Each output sums its K products in order,
+ * as the one-output kernel does. Operand layouts as in {@link Backend.matmul}.
+ */
+export function rowQuadMatmulSource(ba: number, bb: number, m: number, k: number, n: number, transA: boolean, transB: boolean): string {
+  const batch = ba === 1 ? bb : ba;
+  const { code, coords } = unravel([batch, m, n / 4], 'i', 'c');
+  const [cb, cm, cj] = coords as [string, string, string];
+  // a: [Ba, M, K] (or [Ba, K, M] when transA); b: [Bb, K, N] (or [Bb, N, K] when transB).
+  const aK = transA ? m : 1;
+  const bK = transB ? 1 : n;
+  const bCol = transB ? k : 1;
+  const ia = linear([ba === 1 ? '0' : cb, cm], [m * k, transA ? 1 : k]);
+  const ib = linear([bb === 1 ? '0' : cb, cj], [k * n, 4 * bCol]);
+  const times = (s: number) => (s === 1 ? '' : ` * ${s}`);
+  const body =
+    `${code}let ia = ${ia};\nlet ib = ${ib};\n` +
+    'let o0 = 0;\nlet o1 = 0;\nlet o2 = 0;\nlet o3 = 0;\n' +
+    `for (let kk = 0; kk < ${k}; kk++) {\n` +
+    `let av = a[ia + kk${times(aK)}];\nlet p = ib + kk${times(bK)};\n` +
+    `o0 += av * b[p];\no1 += av * b[p + ${bCol}];\no2 += av * b[p + ${2 * bCol}];\no3 += av * b[p + ${3 * bCol}];\n` +
+    '}\nreturn [o0, o1, o2, o3];\n';
+  return kernelSource(['a', 'b'], body);
+}
 
 /** Packed rows (padded to even) and K texels of one operand. */
 export interface PackedShape {

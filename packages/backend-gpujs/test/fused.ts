@@ -1,6 +1,8 @@
 /**
- * Geometries for the fused conv and pooling kernels that the conformance kit's cases do not
- * reach: strides and dilations with a common factor (taps that can never reach some rows),
+ * Matmul shapes that reach the paths the conformance kit's small cases do not (the GL modes'
+ * blocked, packed kernel above 2^15 multiply-adds; WebGPU's four-outputs-per-thread kernel when
+ * N is a multiple of 4), with every transpose and broadcast batches; and geometries for the
+ * fused conv and pooling kernels that the kit's cases do not reach: strides and dilations with a common factor (taps that can never reach some rows),
  * strides whose tap spacing needs a modular inverse, strides larger than the window, one-sided
  * padding, groups, and max pooling with tied maxima. Each kernel runs on the gpu.js backend and
  * on the CPU backend (whose fused kernels are the reference); shared by the Node and browser
@@ -24,7 +26,16 @@ interface Check {
   inputs: { shape: number[]; ties?: boolean }[];
   out: number[];
   call: (be: Backend, xs: TensorInfo[]) => object;
+  /** Absolute and relative tolerance (default 1e-5). */
+  tol?: number;
 }
+
+/** [Ba, Bb, M, K, N]: odd and even M / N, K a multiple of 4 or not, either operand broadcast. */
+const MATMULS: [number, number, number, number, number][] = [
+  [2, 1, 37, 70, 44],
+  [1, 3, 36, 69, 45],
+  [1, 1, 5, 3, 4],
+];
 
 const CONVS: { x: number[]; w: number[]; p: Conv2dParams }[] = [
   // H: stride 2, dilation 2 (common factor 2); W: stride 3, dilation 2 (inverse of 2 mod 3 is 2).
@@ -54,6 +65,18 @@ function poolOut(x: number[], p: Pool2dParams): number[] {
 
 function checks(): Check[] {
   const list: Check[] = [];
+  for (const [ba, bb, m, k, n] of MATMULS) {
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      list.push({
+        name: `matmul [${ba}, ${m}, ${k}]${ta ? 'ᵀ' : ''} · [${bb}, ${k}, ${n}]${tb ? 'ᵀ' : ''}`,
+        inputs: [{ shape: [ba, ta ? k : m, ta ? m : k] }, { shape: [bb, tb ? n : k, tb ? k : n] }],
+        out: [Math.max(ba, bb), m, n],
+        call: (be, [a, b]) => be.matmul(a!, b!, ta, tb),
+        // Sums of 70 products of values up to 2 in float32, in a different order from the CPU's.
+        tol: 1e-4,
+      });
+    }
+  }
   for (const { x, w, p } of CONVS) {
     const y = convOut(x, w, p);
     const tag = `[${x}] ⊛ [${w}] ${JSON.stringify(p)}`;
@@ -86,7 +109,8 @@ async function runOn(be: Backend, c: Check, values: Float32Array[]): Promise<Dat
 
 /**
  * Runs every check on `gpu` and `cpu`; resolves to one message per mismatch (|gpu − cpu| above
- * 1e-5 + 1e-5·|cpu|, float32 rounding of sums of a few dozen terms) — empty when all agree.
+ * tol + tol·|cpu|, tol = 1e-5 (float32 rounding of sums of a few dozen terms) unless the check
+ * sets another) — empty when all agree.
  */
 export async function fusedMismatches(gpu: Backend, cpu: Backend): Promise<string[]> {
   const failures: string[] = [];
@@ -98,7 +122,8 @@ export async function fusedMismatches(gpu: Backend, cpu: Backend): Promise<strin
     );
     const [g, e] = [await runOn(gpu, c, values), await runOn(cpu, c, values)];
     for (let i = 0; i < e.length; i++) {
-      if (!(Math.abs(g[i]! - e[i]!) <= 1e-5 + 1e-5 * Math.abs(e[i]!))) {
+      const tol = c.tol ?? 1e-5;
+      if (!(Math.abs(g[i]! - e[i]!) <= tol + tol * Math.abs(e[i]!))) {
         failures.push(`${c.name}: element ${i}: gpujs ${g[i]}, cpu ${e[i]}`);
         break;
       }

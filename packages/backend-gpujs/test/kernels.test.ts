@@ -294,7 +294,7 @@ describe('fused conv and pooling kernels (headless-gl)', () => {
     });
   }
 
-  it('strided, dilated, grouped and one-sided geometries the kit does not reach match the CPU backend', async () => {
+  it('matmul shapes and strided, dilated, grouped and one-sided conv / pooling geometries the kit does not reach match the CPU backend', async () => {
     expect(await fusedMismatches(gpu, cpu)).toEqual([]);
   });
 

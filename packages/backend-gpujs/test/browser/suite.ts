@@ -48,7 +48,7 @@ export function browserSuite(mode: 'webgl2' | 'webgl' | 'webgpu', options: { mlp
       expect(info.fused).toEqual(FUSED_KERNELS);
     });
 
-    it('fused conv and pooling kernels on strided, dilated, grouped geometries match the CPU backend', async () => {
+    it('matmul past the kit\'s sizes (blocked or four-per-thread paths) and fused conv and pooling kernels on strided, dilated, grouped geometries match the CPU backend', async () => {
       expect(await page().evaluate((m) => (globalThis as unknown as Global).profundo.fused(m), mode)).toEqual([]);
     });
 
