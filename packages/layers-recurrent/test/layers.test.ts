@@ -112,6 +112,8 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('training on %s', (_nam
     const x = pf.randn([2, 5, 3]);
     const y = pf.randn([2, 1]);
     const counts: number[] = [];
+    const held: string[] = [];
+    const device = pf.getBackend() as pf.Backend & { deviceMemory?: () => { buffers: number; bytes: number } };
     const losses: number[] = [];
     for (let step = 0; step < 4; step++) {
       const loss = tidy(() => {
@@ -127,8 +129,12 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('training on %s', (_nam
       losses.push(values(loss)[0]!);
       loss.dispose();
       counts.push(memory().tensors);
+      // On gpu.js: the textures that live tensors hold (not the kernel cache).
+      if (device.deviceMemory) held.push(JSON.stringify([device.deviceMemory().buffers, device.deviceMemory().bytes]));
     }
     expect(new Set(counts).size).toBe(1);
+    expect(new Set(held).size).toBeLessThanOrEqual(1);
+    expect(held.length).toBe(backend === CPU ? 0 : 4);
     expect(losses[3]).toBeLessThan(losses[0]!);
   });
 });
