@@ -31,7 +31,7 @@ export function lineChart(
     encoding: {
       x: { field: o.x, type: 'quantitative', title: o.xTitle ?? o.x, scale: o.logX ? { type: 'log' } : { zero: false } },
       y: { field: o.y, type: 'quantitative', title: o.yTitle ?? o.y, scale: o.logY ? { type: 'log' } : { zero: false } },
-      ...(o.series ? { color: { field: o.series, type: 'nominal', title: o.series } } : {}),
+      ...(o.series ? { color: { field: o.series, type: 'nominal', title: o.series, legend: { labelLimit: 360 } } } : {}),
     },
   } as VegaLiteSpec;
 }
