@@ -73,9 +73,11 @@ try {
   ];
   const all = publishedPackages().reduce((s, p) => s + statSync(tarballs.get(p.name)).size, 0);
   const npm = (await run('npm', ['--version'])).stdout.trim();
+  const words = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
+  const count = words[publishedPackages().length] ?? String(publishedPackages().length);
   const notes = [
     '',
-    `All seven tarballs together: ${size(all)}. Sizes are bytes of files, measured with npm ${npm} on Node ${process.versions.node}.`,
+    `All ${count} tarballs together: ${size(all)}. Sizes are bytes of files, measured with npm ${npm} on Node ${process.versions.node}.`,
     glBuild === null ? '' : `Building \`gl\` (headless-gl) from source adds ${size(glBuild)} of build output under \`node_modules/gl/build\`.`,
   ].filter((l, i) => i === 0 || l);
   const text = [...table, ...notes].join('\n');
