@@ -105,7 +105,18 @@ export {
   gt,
   ge,
 } from './ops/elementwise.js';
-export { sum, mean, max, min, argmax } from './ops/reduce.js';
+export { sum, mean, max, min, argmax, cumsum } from './ops/reduce.js';
+export {
+  maxWithIndices,
+  minWithIndices,
+  argmin,
+  topk,
+  sort,
+  argsort,
+  type ValuesIndices,
+  type TopkOptions,
+  type SortOptions,
+} from './ops/sort.js';
 export { matmul } from './ops/matmul.js';
 export {
   reshape,
@@ -122,7 +133,7 @@ export {
   stack,
 } from './ops/movement.js';
 export { gather, indexSelect } from './ops/indexing.js';
-export { softmax, logSoftmax, gelu } from './ops/activation.js';
+export { softmax, logSoftmax, gelu, type GeluOptions } from './ops/activation.js';
 export { cast } from './ops/cast.js';
 export { conv2d, type Conv2dOptions, type Conv2dPadding } from './ops/conv.js';
 export {
@@ -132,7 +143,7 @@ export {
   type MaxPool2dOptions,
   type AvgPool2dOptions,
 } from './ops/pool.js';
-export { batchNorm, type BatchNormOptions } from './ops/norm.js';
+export { batchNorm, layerNorm, type BatchNormOptions, type LayerNormFunctionOptions } from './ops/norm.js';
 export { sizeOf } from './shape.js';
 export * as nn from './nn/index.js';
 export {

@@ -16,6 +16,7 @@ import * as red from './ops/reduce.js';
 import * as mv from './ops/movement.js';
 import * as idx from './ops/indexing.js';
 import * as act from './ops/activation.js';
+import * as ord from './ops/sort.js';
 import { matmul } from './ops/matmul.js';
 import { cast } from './ops/cast.js';
 
@@ -307,8 +308,8 @@ export class Tensor {
   sigmoid(): Tensor { return ew.sigmoid(this); }
   /** Hyperbolic tangent. */
   tanh(): Tensor { return ew.tanh(this); }
-  /** GELU (exact, with erf). */
-  gelu(): Tensor { return act.gelu(this); }
+  /** GELU: exact (with erf) by default, or `{ approximate: 'tanh' }`. */
+  gelu(options: act.GeluOptions = {}): Tensor { return act.gelu(this, options); }
   /** Softmax along `dim` (default last). */
   softmax(dim = -1): Tensor { return act.softmax(this, dim); }
   /** Log-softmax along `dim` (default last). */
@@ -326,6 +327,10 @@ export class Tensor {
   min(dim?: number | readonly number[], keepdim = false): Tensor { return red.min(this, dim, keepdim); }
   /** Index of the maximum along `dim` (over the flattened tensor when omitted). */
   argmax(dim?: number, keepdim = false): Tensor { return red.argmax(this, dim, keepdim); }
+  /** Index of the minimum along `dim` (over the flattened tensor when omitted). */
+  argmin(dim?: number, keepdim = false): Tensor { return ord.argmin(this, dim, keepdim); }
+  /** Cumulative sum along `dim`. */
+  cumsum(dim: number): Tensor { return red.cumsum(this, dim); }
 
   // ----- linear algebra ----------------------------------------------------------------
 

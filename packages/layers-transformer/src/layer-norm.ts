@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ShapeError, ValueError, add, div, mean, mul, nn, ones, sqrt, sub, tidy, zeros, type Tensor } from '@profundo/core';
+import { ShapeError, ValueError, layerNorm, nn, ones, tidy, zeros, type Tensor } from '@profundo/core';
 import { expectFloat, expectLive, expectOneBackend } from './check.js';
 
 /** Options of {@link LayerNorm}; defaults as in PyTorch's `nn.LayerNorm`. */
@@ -17,7 +17,8 @@ export interface LayerNormOptions {
 }
 
 /**
- * Layer normalization over the last dims, as PyTorch's `nn.LayerNorm`:
+ * Layer normalization over the last dims, as PyTorch's `nn.LayerNorm`: core's functional
+ * `layerNorm` with learned `weight` and `bias`,
  * `y = (x - mean) / √(var + eps) · weight + bias`, with the mean and the *biased* variance
  * taken over the trailing dims given by `normalizedShape`. The same in training and
  * evaluation. State-dict keys: `weight`, `bias` (both of shape `normalizedShape`).
@@ -62,12 +63,6 @@ export class LayerNorm extends nn.Module {
     if (x.rank < k || x.shape.slice(x.rank - k).join() !== this.normalizedShape.join()) {
       throw new ShapeError('LayerNorm', `expected input [..., ${this.normalizedShape}], got [${x.shape}]`);
     }
-    const dims = Array.from({ length: k }, (_, i) => x.rank - k + i);
-    const centered = sub(x, mean(x, dims, true));
-    const variance = mean(mul(centered, centered), dims, true);
-    let y = div(centered, sqrt(add(variance, this.eps)));
-    if (this.weight) y = mul(y, this.weight);
-    if (this.bias) y = add(y, this.bias);
-    return y;
+    return layerNorm(x, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps });
   }
 }

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { gelu, logSoftmax, softmax } from '../ops/activation.js';
+import { ValueError } from '../errors.js';
+import { gelu, logSoftmax, softmax, type GeluOptions } from '../ops/activation.js';
 import { relu, sigmoid, tanh } from '../ops/elementwise.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
@@ -49,16 +50,27 @@ export class Tanh extends Module {
 }
 
 /**
- * GELU (exact).
+ * GELU: exact by default, or the tanh approximation (PyTorch's `nn.GELU(approximate='tanh')`).
  *
  * @example
  * ```ts
- * new nn.GELU().forward(tensor([-1, 0, 1])); // [-0.1587, 0, 0.8413]
+ * new nn.GELU().forward(tensor([-1, 0, 1]));                          // [-0.1587, 0, 0.8413]
+ * new nn.GELU({ approximate: 'tanh' }).forward(tensor([-1, 0, 1]));   // [-0.1588, 0, 0.8412]
  * ```
  */
 export class GELU extends Module {
+  /** `'none'` (exact) or `'tanh'`. */
+  readonly approximate: 'none' | 'tanh';
+  /** @param options `approximate`: `'none'` (default) or `'tanh'`. */
+  constructor(options: GeluOptions = {}) {
+    super();
+    this.approximate = options.approximate ?? 'none';
+    if (this.approximate !== 'none' && this.approximate !== 'tanh') {
+      throw new ValueError('GELU', `approximate must be 'none' or 'tanh', got '${String(this.approximate)}'`);
+    }
+  }
   /** Applies GELU. */
-  forward(x: Tensor): Tensor { return gelu(x); }
+  forward(x: Tensor): Tensor { return gelu(x, { approximate: this.approximate }); }
 }
 
 /**

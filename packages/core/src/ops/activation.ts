@@ -8,7 +8,8 @@
 import { noGrad, record } from '../autograd/graph.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { erf, exp, log, mul, sub, add } from './elementwise.js';
+import { ValueError } from '../errors.js';
+import { erf, exp, log, mul, sub, add, tanh } from './elementwise.js';
 import { transpose } from './movement.js';
 import { max, sum } from './reduce.js';
 import { expectDType, runKernel } from './run.js';
@@ -60,15 +61,35 @@ export function logSoftmax(x: Tensor, dim = -1): Tensor {
   return record(y, 'logSoftmax', [x], (g) => [sub(g, mul(exp(y), sum(g, axis, true)))]);
 }
 
+/** Options of {@link gelu}. */
+export interface GeluOptions {
+  /**
+   * `'none'` (default): the exact form with erf; `'tanh'`: the tanh approximation
+   * `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))` of GPT-2 and BERT's original code
+   * (PyTorch's `approximate='tanh'`).
+   */
+  approximate?: 'none' | 'tanh';
+}
+
 /**
- * GELU, the exact form `x · Φ(x) = 0.5 · x · (1 + erf(x / √2))` (PyTorch's default).
+ * GELU, by default the exact form `x · Φ(x) = 0.5 · x · (1 + erf(x / √2))` (PyTorch's
+ * default); with `approximate: 'tanh'`, `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`.
  *
  * @example
  * ```ts
- * gelu(tensor([-1, 0, 1])); // [-0.1587, 0, 0.8413]
+ * gelu(tensor([-1, 0, 1]));                          // [-0.1587, 0, 0.8413]
+ * gelu(tensor([-1, 0, 1]), { approximate: 'tanh' }); // [-0.1588, 0, 0.8412]
  * ```
  */
-export function gelu(x: Tensor): Tensor {
+export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
   expectDType('gelu', x, ['float32']);
+  const approximate = options.approximate ?? 'none';
+  if (approximate !== 'none' && approximate !== 'tanh') {
+    throw new ValueError('gelu', `approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
+  }
+  if (approximate === 'tanh') {
+    const inner = mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
+    return mul(mul(x, 0.5), add(tanh(inner), 1));
+  }
   return mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1));
 }

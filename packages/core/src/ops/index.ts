@@ -10,3 +10,4 @@ export * from './cast.js';
 export * from './conv.js';
 export * from './pool.js';
 export * from './norm.js';
+export * from './sort.js';

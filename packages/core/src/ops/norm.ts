@@ -90,3 +90,54 @@ export function batchNorm(x: Tensor, options: BatchNormOptions = {}): Tensor {
   if (bias) y = add(y, reshape(bias, statShape));
   return y;
 }
+
+/** Options of {@link layerNorm}; defaults as in PyTorch's `F.layer_norm`. */
+export interface LayerNormFunctionOptions {
+  /** Element-wise scale of shape `normalizedShape` (none: 1). */
+  weight?: Tensor | null;
+  /** Element-wise shift of shape `normalizedShape` (none: 0). */
+  bias?: Tensor | null;
+  /** Added to the variance before the square root (default 1e-5). */
+  eps?: number;
+}
+
+/**
+ * Layer normalization over the trailing dims `normalizedShape` of `x` (PyTorch's
+ * `F.layer_norm`): `y = (x - mean) / √(var + eps) · weight + bias`, with the mean and the
+ * *biased* variance taken over those dims, for each leading index. `weight` and `bias`, when
+ * given, have shape `normalizedShape`.
+ *
+ * @example
+ * ```ts
+ * layerNorm(tensor([[1, 2, 3], [2, 2, 2]]), [3]);                   // [[-1.2247, 0, 1.2247], [0, 0, 0]]
+ * layerNorm(tensor([[1, 3]]), [2], { weight: tensor([2, 1]), bias: tensor([0, 1]) }); // [[-2, 2]]
+ * ```
+ */
+export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], options: LayerNormFunctionOptions = {}): Tensor {
+  const op = 'layerNorm';
+  expectDType(op, x, ['float32']);
+  const shape = typeof normalizedShape === 'number' ? [normalizedShape] : Array.isArray(normalizedShape) ? [...normalizedShape] : null;
+  if (!shape || shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d <= 0)) {
+    throw new ShapeError(op, `normalizedShape must be one or more positive integers, got ${Array.isArray(normalizedShape) ? `[${normalizedShape}]` : String(normalizedShape)}`);
+  }
+  const k = shape.length;
+  if (x.rank < k || x.shape.slice(x.rank - k).join() !== shape.join()) {
+    throw new ShapeError(op, `expected input [..., ${shape}], got [${x.shape}]`);
+  }
+  const { weight = null, bias = null } = options;
+  for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
+    if (!t) continue;
+    expectDType(op, t, ['float32'], name);
+    if (t.shape.join() !== shape.join() || t.rank !== k) throw new ShapeError(op, `${name} must be [${shape}] (normalizedShape), got [${t.shape}]`);
+    sameBackend(op, [x, t]);
+  }
+  const eps = options.eps ?? 1e-5;
+  if (typeof eps !== 'number' || !(eps >= 0)) throw new ValueError(op, `eps must be >= 0, got ${String(eps)}`);
+  const dims = Array.from({ length: k }, (_, i) => x.rank - k + i);
+  const centered = sub(x, mean(x, dims, true));
+  const variance = mean(mul(centered, centered), dims, true);
+  let y = div(centered, sqrt(add(variance, eps)));
+  if (weight) y = mul(y, weight);
+  if (bias) y = add(y, bias);
+  return y;
+}

@@ -7,8 +7,8 @@ import { ShapeError, ValueError } from '../errors.js';
 import { normalizeAxes, normalizeAxis, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { cast } from './cast.js';
-import { eq, mul, div, neg } from './elementwise.js';
-import { expand, reshape } from './movement.js';
+import { add, eq, mul, div, neg } from './elementwise.js';
+import { expand, narrow, pad, reshape } from './movement.js';
 import { expectDType, runKernel } from './run.js';
 
 function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
@@ -137,6 +137,33 @@ export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
   if (x.shape[axis] === 0) throw new ValueError('argmax', `cannot reduce over dim ${axis} of size 0`);
   const out = runKernel('argmax', [x], droppedShape(x.shape, [axis]), 'int32', (be, [xi]) => be.argmax(xi!, axis));
   return keepdim ? reshape(out, keptShape(x.shape, [axis])) : out;
+}
+
+/**
+ * Cumulative sum along `dim`: `out[i] = x[0] + … + x[i]` (PyTorch's `torch.cumsum`). A bool
+ * tensor sums to int32; int32 sums wrap like `sum`. Computed in ⌈log2 n⌉ shifted adds
+ * (Hillis–Steele), so float32 results may differ from a left-to-right sum in the last bits.
+ * The gradient is the reversed cumulative sum of the upstream gradient.
+ *
+ * @example
+ * ```ts
+ * cumsum(tensor([1, 2, 3, 4]), 0);      // [1, 3, 6, 10]
+ * cumsum(tensor([[1, 2], [3, 4]]), 0); // [[1, 2], [4, 6]]
+ * ```
+ */
+export function cumsum(x: Tensor, dim: number): Tensor {
+  expectDType('cumsum', x, ['float32', 'int32', 'bool']);
+  if (typeof dim !== 'number') throw new ValueError('cumsum', `dim must be a number, got ${typeof dim}`);
+  const axis = normalizeAxis('cumsum', dim, Math.max(x.rank, 1));
+  if (x.dtype === 'bool') x = cast(x, 'int32');
+  if (x.rank === 0) return reshape(x, []);
+  const n = x.shape[axis]!;
+  let y = x;
+  for (let s = 1; s < n; s *= 2) {
+    const pads = x.shape.map((_, i): [number, number] => (i === axis ? [s, 0] : [0, 0]));
+    y = add(y, pad(narrow(y, axis, 0, n - s), pads));
+  }
+  return y === x ? reshape(x, x.shape) : y;
 }
 
 /** @internal Sums a broadcast gradient back down to `shape` (the adjoint of broadcasting). */
