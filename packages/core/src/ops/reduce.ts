@@ -64,8 +64,11 @@ export function mean(x: Tensor, dim?: number | readonly number[], keepdim = fals
 }
 
 /**
- * Maximum over `dim` (all dims when omitted). Returns values only; use {@link argmax} for
- * indices. The gradient flows to every element equal to the maximum, as in TensorFlow.js.
+ * Maximum over `dim` (all dims when omitted). Returns values only; use {@link maxWithIndices}
+ * for PyTorch's `torch.max(x, dim)` (values and indices) or {@link argmax} for indices alone.
+ * Tie rule: the gradient flows in full to every element equal to the maximum, as in
+ * TensorFlow.js (PyTorch's `amax` splits it evenly among them; `maxWithIndices` gives it to
+ * the returned index only).
  *
  * @example
  * ```ts
@@ -96,7 +99,8 @@ export function max(x: Tensor, dim?: number | readonly number[], keepdim = false
 }
 
 /**
- * Minimum over `dim` (all dims when omitted).
+ * Minimum over `dim` (all dims when omitted). Values only: {@link minWithIndices} returns the
+ * indices too. Tie rule as {@link max}'s: every tied element gets the full gradient.
  *
  * @example
  * ```ts
