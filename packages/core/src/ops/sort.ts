@@ -18,7 +18,16 @@ import { cat, reshape, squeeze, transpose, unsqueeze } from './movement.js';
 import { argmax, max, sum } from './reduce.js';
 import { expectDType } from './run.js';
 
-/** Values and their int32 indices along a dim, as ops that select elements return them. */
+/**
+ * Values and their int32 indices along a dim, as the ops that select elements return them
+ * ({@link maxWithIndices}, {@link minWithIndices}, {@link topk}, {@link sort}).
+ *
+ * @example
+ * ```ts
+ * const best: ValuesIndices = topk(tensor([0.2, 0.7, 0.1]), 1);
+ * best.indices.item(); // 1
+ * ```
+ */
 export interface ValuesIndices {
   /** The selected values (the input's dtype). */
   values: Tensor;
