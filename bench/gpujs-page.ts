@@ -16,7 +16,7 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 
 /** Which implementation a measurement runs on. */
-export type Lib = 'gpujs-webgl2' | 'gpujs-webgpu' | 'tfjs-webgl' | 'tfjs-webgpu';
+export type Lib = 'gpujs-webgl2' | 'gpujs-webgl' | 'gpujs-webgpu' | 'tfjs-webgl' | 'tfjs-webgpu';
 
 const isTfjs = (lib: Lib): boolean => lib.startsWith('tfjs-');
 

@@ -8,7 +8,7 @@
  * `CHROMIUM_PATH` overrides /usr/bin/chromium). `-- --quick` leaves out matmul 1024 (about
  * half a minute per gpu.js run on software renderers) and takes fewer samples; `-- --libs=a,b`
  * measures only those of gpujs-webgl2, gpujs-webgpu, tfjs-webgl, tfjs-webgpu (the ratios need
- * both of a pair). The browser is started with WebGPU enabled on
+ * both of a pair), or gpujs-webgl (WebGL 1, listed but in no ratio). The browser is started with WebGPU enabled on
  * SwiftShader, and WebGL2 is its default; on these machines both are software renderers, so the
  * figures compare the libraries' kernels, not GPUs.
  */
@@ -22,11 +22,13 @@ import { chromium } from 'playwright-core';
 import type { Lib } from './gpujs-page.js';
 
 const ALL_LIBS: Lib[] = ['gpujs-webgl2', 'gpujs-webgpu', 'tfjs-webgl', 'tfjs-webgpu'];
+/** Also measurable with --libs, not by default: gpu.js on WebGL 1. */
+const KNOWN_LIBS: Lib[] = [...ALL_LIBS, 'gpujs-webgl'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const libsArg = args.find((a) => a.startsWith('--libs='))?.slice('--libs='.length);
 const LIBS: Lib[] = libsArg ? (libsArg.split(',') as Lib[]) : ALL_LIBS;
-for (const l of LIBS) if (!ALL_LIBS.includes(l)) throw new Error(`unknown lib ${l}; one of ${ALL_LIBS.join(', ')}`);
+for (const l of LIBS) if (!KNOWN_LIBS.includes(l)) throw new Error(`unknown lib ${l}; one of ${KNOWN_LIBS.join(', ')}`);
 const SIZES = quick ? [256, 512] : [256, 512, 1024];
 const FLAGS = [
   '--headless=new', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -86,6 +88,7 @@ try {
       `${'webgl2/webgl'.padStart(14)} ${'webgpu/webgpu'.padStart(14)}`,
   );
   for (const { what, ms } of rows) {
+    if (ms['gpujs-webgl'] !== undefined) console.log(`${what.padEnd(16)} gpujs webgl ${ms['gpujs-webgl'].toFixed(1)} ms`);
     console.log(
       `${what.padEnd(16)} ${cell(ms['gpujs-webgl2'], 13)} ${cell(ms['gpujs-webgpu'], 13)} ${cell(ms['tfjs-webgl'], 11)} ${cell(ms['tfjs-webgpu'], 12)} ` +
         `${ratio(ms['gpujs-webgl2'], ms['tfjs-webgl'])} ${ratio(ms['gpujs-webgpu'], ms['tfjs-webgpu'])}`,

@@ -219,8 +219,9 @@ describe('gpujs kernels beyond the kit (headless-gl)', () => {
     const y = gpu.unary('exp', { handle: x, shape: [100, 100], dtype: 'float32' });
     const mid = gpu.deviceMemory();
     expect(mid.buffers).toBe(before.buffers + 2);
-    // headless-gl stores one float per RGBA32F texel: 16 bytes per element (100 × 100 texels).
-    expect(mid.bytes - before.bytes).toBe(2 * 100 * 100 * 16);
+    // headless-gl stores four floats per RGBA32F texel (gpu.js's optimizeFloatMemory): 4 bytes
+    // per element (50 × 50 texels).
+    expect(mid.bytes - before.bytes).toBe(2 * 50 * 50 * 16);
     gpu.dispose(x);
     gpu.dispose(y);
     expect(gpu.deviceMemory()).toMatchObject({ buffers: before.buffers, bytes: before.bytes });
