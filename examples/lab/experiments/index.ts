@@ -4,5 +4,12 @@ import { convIm2col } from './c10-conv-im2col.js';
 import { softmaxConfidence } from './c6-softmax-confidence.js';
 import { minibatch } from './c1-minibatch.js';
 import { momentum } from './c2-momentum.js';
+import { optimizerRace } from './c3-optimizers.js';
+import { l2 } from './c4-l2.js';
+import { dropout } from './c5-dropout.js';
+import { depth } from './c8-depth.js';
+import { cnnVsMlp } from './c9-cnn-vs-mlp.js';
+import { matmulBackends } from './c7-matmul-backends.js';
+import { receptiveField } from './c11-receptive-field.js';
 
-export const experiments: Experiment[] = [convIm2col, softmaxConfidence, minibatch, momentum];
+export const experiments: Experiment[] = [convIm2col, softmaxConfidence, minibatch, momentum, optimizerRace, l2, dropout, depth, cnnVsMlp, matmulBackends, receptiveField];
