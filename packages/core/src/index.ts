@@ -117,7 +117,7 @@ export {
   type TopkOptions,
   type SortOptions,
 } from './ops/sort.js';
-export { matmul } from './ops/matmul.js';
+export { matmul, type MatmulOptions } from './ops/matmul.js';
 export {
   reshape,
   flatten,

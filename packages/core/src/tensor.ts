@@ -17,7 +17,7 @@ import * as mv from './ops/movement.js';
 import * as idx from './ops/indexing.js';
 import * as act from './ops/activation.js';
 import * as ord from './ops/sort.js';
-import { matmul } from './ops/matmul.js';
+import { matmul, type MatmulOptions } from './ops/matmul.js';
 import { cast } from './ops/cast.js';
 
 /** A tensor or a plain number, which ops turn into a scalar of the other operand's dtype. */
@@ -334,8 +334,8 @@ export class Tensor {
 
   // ----- linear algebra ----------------------------------------------------------------
 
-  /** Matrix product with NumPy's `matmul` rules (batched, batch dims broadcast). */
-  matmul(other: Tensor): Tensor { return matmul(this, other); }
+  /** Matrix product with NumPy's `matmul` rules (batched, batch dims broadcast); `transposeA` / `transposeB` read an operand transposed without copying it. */
+  matmul(other: Tensor, options: MatmulOptions = {}): Tensor { return matmul(this, other, options); }
 
   // ----- shape -------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { DTypeError, DisposedError, ShapeError, ValueError, add, matmul, mul, nn, softmax, tensor, transpose, where, type Tensor } from '@profundo/core';
+import { DTypeError, DisposedError, ShapeError, ValueError, add, matmul, mul, nn, softmax, tensor, where, type Tensor } from '@profundo/core';
 import { expectOneBackend } from './check.js';
 
 /**
@@ -100,7 +100,7 @@ export function attention(
   if (!broadcast(scoreShape.slice(0, -2), batch(v))) {
     throw new ShapeError(op, `the batch dims of the masked scores [${scoreShape}] and v [${v.shape}] do not broadcast together`);
   }
-  let scores = mul(matmul(q, transpose(k, -2, -1)), options.scale ?? 1 / Math.sqrt(d));
+  let scores = mul(matmul(q, k, { transposeB: true }), options.scale ?? 1 / Math.sqrt(d));
   for (const m of masks) scores = applyMask(op, scores, m);
   const weights = softmax(scores, -1);
   const dropped = nn.dropout(weights, p, options.training ?? true);

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { DTypeError, DisposedError, ShapeError, ValueError, add, matmul, mean, narrow, nn, permute, reshape, tidy, transpose, zeros, type Tensor } from '@profundo/core';
+import { DTypeError, DisposedError, ShapeError, ValueError, add, matmul, mean, narrow, nn, permute, reshape, tidy, zeros, type Tensor } from '@profundo/core';
 import { expectOneBackend } from './check.js';
 import { attention } from './attention.js';
 
@@ -135,7 +135,7 @@ export class MultiheadAttention extends nn.Module {
     const H = this.numHeads;
     const { N, L, S } = checkAttentionInputs(this, query, key, value, options);
     const project = (x: Tensor, i: number, len: number): Tensor => {
-      let y = matmul(x, transpose(narrow(this.in_proj_weight, 0, i * E, E), 0, 1));
+      let y = matmul(x, narrow(this.in_proj_weight, 0, i * E, E), { transposeB: true });
       if (this.in_proj_bias) y = add(y, narrow(this.in_proj_bias, 0, i * E, E));
       return permute(reshape(y, [N, len, H, this.headDim]), [0, 2, 1, 3]); // [N, H, len, d]
     };

@@ -4,37 +4,61 @@
  *
  * @module
  */
-import { ShapeError } from '../errors.js';
+import { ShapeError, ValueError } from '../errors.js';
 import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { expand, reshape, squeeze } from './movement.js';
 import { sum } from './reduce.js';
 import { expectDType, runKernel, sameBackend } from './run.js';
 
+/** Options of {@link matmul}. */
+export interface MatmulOptions {
+  /** Multiply by the first operand's transpose (of its last two dims), without materializing it. */
+  transposeA?: boolean;
+  /** Multiply by the second operand's transpose (of its last two dims), without materializing it. */
+  transposeB?: boolean;
+}
+
 /**
  * Matrix product. 1-D operands are promoted to a row (left) or a column (right) and the
  * added dim is removed; dims before the last two are batch dims and broadcast.
+ *
+ * `transposeA` / `transposeB` (TensorFlow.js's `matMul` flags) multiply by an operand's
+ * transpose (its last two dims swapped, rank >= 2): the backend's kernel reads the operand
+ * transposed, so no transposed copy is made, in the forward pass or the backward. The result
+ * equals `matmul(transpose(a), b)` and so on, without the copy `transpose` would make.
  *
  * @example
  * ```ts
  * matmul(ones([2, 3]), ones([3, 4])).shape;        // [2, 4]
  * matmul(ones([5, 2, 3]), ones([3, 4])).shape;     // [5, 2, 4]
  * matmul(ones([3]), ones([3])).shape;              // [] (dot product)
+ * // x [N, in] times a weight stored [out, in], as Linear does: x @ wᵀ.
+ * matmul(ones([8, 3]), ones([4, 3]), { transposeB: true }).shape; // [8, 4]
  * ```
  */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   expectDType('matmul', a, ['float32'], 'first operand');
   expectDType('matmul', b, ['float32'], 'second operand');
   if (a.rank === 0 || b.rank === 0) {
     throw new ShapeError('matmul', `needs operands of rank >= 1, got [${a.shape}] and [${b.shape}]`);
   }
+  const transA = options.transposeA ?? false;
+  const transB = options.transposeB ?? false;
+  for (const [name, flag, t] of [['transposeA', transA, a], ['transposeB', transB, b]] as const) {
+    if (typeof flag !== 'boolean') throw new ValueError('matmul', `${name} must be a boolean, got ${String(flag)}`);
+    if (flag && t.rank < 2) throw new ShapeError('matmul', `${name} needs an operand of rank >= 2 (it swaps the last two dims), got [${t.shape}]`);
+  }
   // Every check runs on shapes before any view is made, so a failed call allocates nothing.
   const aShape = a.rank === 1 ? [1, a.shape[0]!] : a.shape;
   const bShape = b.rank === 1 ? [b.shape[0]!, 1] : b.shape;
-  const [m, k] = aShape.slice(-2) as [number, number];
-  const [k2, n] = bShape.slice(-2) as [number, number];
+  const [ra, ca] = aShape.slice(-2) as [number, number];
+  const [rb, cb] = bShape.slice(-2) as [number, number];
+  const [m, k] = transA ? [ca, ra] : [ra, ca];
+  const [k2, n] = transB ? [cb, rb] : [rb, cb];
   if (k !== k2) {
-    throw new ShapeError('matmul', `inner dims differ: [${a.shape}] @ [${b.shape}] (${k} vs ${k2})`);
+    const what = `[${a.shape}]${transA ? 'ᵀ' : ''} @ [${b.shape}]${transB ? 'ᵀ' : ''}`;
+    throw new ShapeError('matmul', `inner dims differ: ${what} (${k} vs ${k2})`);
   }
   const batchA = aShape.slice(0, -2);
   const batchB = bShape.slice(0, -2);
@@ -42,7 +66,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   sameBackend('matmul', [a, b]);
   const a2 = a.rank === 1 ? reshape(a, aShape) : a;
   const b2 = b.rank === 1 ? reshape(b, bShape) : b;
-  const out3 = matmul3(to3d(a2, batchA, batch, m, k), to3d(b2, batchB, batch, k, n), false, false);
+  const out3 = matmul3(to3d(a2, batchA, batch, ra, ca), to3d(b2, batchB, batch, rb, cb), transA, transB);
   let out = reshape(out3, [...batch, m, n]);
   if (a.rank === 1) out = squeeze(out, -2);
   if (b.rank === 1) out = squeeze(out, -1);
