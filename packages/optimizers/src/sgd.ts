@@ -51,7 +51,8 @@ export class SGD extends Optimizer<SGDOptions> {
     let g = o.weightDecay !== 0 ? grad.add(p.mul(o.weightDecay)) : grad;
     if (o.momentum !== 0) {
       const prev = state['momentumBuffer'] as Tensor | undefined;
-      const buf = prev ? prev.mul(o.momentum).add(g.mul(1 - o.dampening)) : g;
+      // Without dampening, g · 1 would be a full pass over the parameter for nothing (same bits).
+      const buf = prev ? prev.mul(o.momentum).add(o.dampening === 0 ? g : g.mul(1 - o.dampening)) : g;
       this.setState(state, 'momentumBuffer', buf);
       g = o.nesterov ? g.add(buf.mul(o.momentum)) : buf;
     }
