@@ -11,5 +11,6 @@ import { depth } from './c8-depth.js';
 import { cnnVsMlp } from './c9-cnn-vs-mlp.js';
 import { matmulBackends } from './c7-matmul-backends.js';
 import { receptiveField } from './c11-receptive-field.js';
+import { decoding, heads, positionalEncoding, selfAttention } from './c12-c15-transformer.js';
 
-export const experiments: Experiment[] = [convIm2col, softmaxConfidence, minibatch, momentum, optimizerRace, l2, dropout, depth, cnnVsMlp, matmulBackends, receptiveField];
+export const experiments: Experiment[] = [convIm2col, softmaxConfidence, minibatch, momentum, optimizerRace, l2, dropout, depth, cnnVsMlp, matmulBackends, receptiveField, selfAttention, heads, decoding, positionalEncoding];
