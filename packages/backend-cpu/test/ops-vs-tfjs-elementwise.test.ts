@@ -69,10 +69,16 @@ describe('binary arithmetic with broadcasting', () => {
       });
     }
   }
-  // Ties: the gradient of maximum/minimum goes to the first operand, as in tfjs.
+  // Ties: values as tfjs; the gradient follows PyTorch (half to each equal operand), which tfjs
+  // does not (all to the first), so it is checked against max(a, b) = (a + b ± |a − b|) / 2
+  // with |d| written d·sign(d), whose tfjs gradient at d = 0 is 0: each operand gets half.
+  const half = (sign: 1 | -1) => (a: tf.Tensor, b: tf.Tensor) => {
+    const d = tf.sub(a, b);
+    return tf.div(tf.add(tf.add(a, b), tf.mul(sign, tf.mul(d, tf.sign(d)))), 2);
+  };
   cases.push(
-    { name: 'maximum with ties', inputs: [ties(rng, [4, 5]), ties(rng, [4, 5])], pf: pf.maximum, tf: tf.maximum },
-    { name: 'minimum with ties', inputs: [ties(rng, [4, 5]), ties(rng, [5])], pf: pf.minimum, tf: tfBroadcasting(tf.minimum) },
+    { name: 'maximum with ties', inputs: [ties(rng, [4, 5]), ties(rng, [4, 5])], pf: pf.maximum, tf: half(1) },
+    { name: 'minimum with ties', inputs: [ties(rng, [4, 5]), ties(rng, [5])], pf: pf.minimum, tf: half(-1) },
   );
   suite(cases);
 });

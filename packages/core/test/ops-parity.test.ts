@@ -218,3 +218,59 @@ describe('layerNorm', () => {
     await gradcheck((a, w, b) => layerNorm(a, [2, 3], { weight: w, bias: b }), [randn([2, 2, 3]), randn([2, 3]), randn([2, 3])]);
   });
 });
+
+describe("tie gradients follow PyTorch's rules", () => {
+  const grad = (fn: (x: Tensor) => Tensor, values: number[], shape?: number[]) => {
+    const x = tensor(values, { shape: shape ?? [values.length], requiresGrad: true });
+    fn(x).sum().backward();
+    return vals(x.grad!);
+  };
+
+  it('maximum / minimum: half to each of two equal operands, all to both at NaN, broadcast summed', () => {
+    const a = tensor([1, 2, 3, NaN], { requiresGrad: true });
+    const b = tensor([2, 2, 1, 0], { requiresGrad: true });
+    pf(a, b, 'max');
+    expect(vals(a.grad!)).toEqual([0, 0.5, 1, 1]);
+    expect(vals(b.grad!)).toEqual([1, 0.5, 0, 1]);
+    const c = tensor([1, 2, 3, NaN], { requiresGrad: true });
+    const d = tensor([2, 2, 1, 0], { requiresGrad: true });
+    pf(c, d, 'min');
+    expect(vals(c.grad!)).toEqual([1, 0.5, 0, 1]);
+    expect(vals(d.grad!)).toEqual([0, 0.5, 1, 1]);
+    // A broadcast operand sums its shares: [2] against [[2, 5], [2, 1]].
+    const e = tensor([[2, 5], [2, 1]], { requiresGrad: true });
+    const f = tensor([2, 3], { requiresGrad: true });
+    e.maximum(f).sum().backward();
+    expect(vals(e.grad!)).toEqual([0.5, 1, 0.5, 0]);
+    expect(vals(f.grad!)).toEqual([1, 1]);
+    function pf(x: Tensor, y: Tensor, op: 'max' | 'min') {
+      (op === 'max' ? x.maximum(y) : x.minimum(y)).sum().backward();
+    }
+  });
+
+  it('max / min reductions split the gradient evenly among tied elements (over one dim, several, all)', () => {
+    expect(grad((x) => x.max(1), [3, 1, 3, 2, 5, 5], [2, 3])).toEqual([0.5, 0, 0.5, 0, 0.5, 0.5]);
+    const t = Math.fround(1 / 3);
+    expect(grad((x) => x.max(), [1, 3, 3, -1, 3, 0])).toEqual([0, t, t, 0, t, 0]);
+    // Over dims 0 and 2: for j = 0 the elements [0, 1, 4, 0] (two minima), for j = 1 [0, 2, 5, 1].
+    expect(grad((x) => x.min([0, 2]), [0, 1, 0, 2, 4, 0, 5, 1], [2, 2, 2])).toEqual([0.5, 0, 1, 0, 0, 0.5, 0, 0]);
+    expect(grad((x) => x.max(), [1, NaN, 2, NaN])).toEqual([0, 0.5, 0, 0.5]);
+    // One maximum: all of it, as before.
+    expect(grad((x) => x.max(0), [1, 4, 2])).toEqual([0, 1, 0]);
+  });
+
+  it('clamp passes the full gradient at its bounds (inclusive) and none outside or at NaN', () => {
+    expect(grad((x) => pfClamp(x, 0, 1), [-1, 0, 0.5, 1, 2, NaN])).toEqual([0, 1, 1, 1, 0, 0]);
+    expect(grad((x) => pfClamp(x, 0), [-1, 0, 3])).toEqual([0, 1, 1]);
+    expect(grad((x) => pfClamp(x, undefined, 0), [-1, 0, 3])).toEqual([1, 1, 0]);
+    function pfClamp(x: Tensor, lo?: number, hi?: number) {
+      return x.clamp(lo, hi);
+    }
+  });
+
+  it('gradcheck away from ties', async () => {
+    manualSeed(10);
+    await gradcheck((a, b) => a.maximum(b).add(a.minimum(b).mul(2)), [randn([3, 4]), randn([4])]);
+    await gradcheck((a) => a.max([0, 1]).add(a.min(1).sum()), [randn([3, 4])]);
+  });
+});

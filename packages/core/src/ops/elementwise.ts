@@ -8,6 +8,7 @@ import { DTypeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import { fromArray, type Tensor, type TensorLike } from '../tensor.js';
 import { expectDType, freeOnError, runKernel } from './run.js';
+import { noGrad, record } from '../autograd/graph.js';
 import { sumTo } from './reduce.js';
 import { cast } from './cast.js';
 import { checkValue } from './creation.js';
@@ -175,7 +176,20 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
- * Element-wise maximum; at ties the gradient goes to `a`.
+ * PyTorch's tie rule for maximum / minimum: each operand's share of the gradient is 1 where it
+ * wins (or where the comparison is undecided, NaN), 0 where it loses, and 1/2 where the two
+ * are equal. `loses(x, y)` says where `x` loses.
+ */
+function tieShares(x: Tensor, y: Tensor, xLoses: (x: Tensor, y: Tensor) => Tensor, yLoses: (x: Tensor, y: Tensor) => Tensor): [Tensor, Tensor] {
+  const half = mul(mask(eq(x, y)), 0.5);
+  const sx = sub(sub(1, mask(xLoses(x, y))), half);
+  const sy = sub(sub(1, mask(yLoses(x, y))), half);
+  return [sx, sy];
+}
+
+/**
+ * Element-wise maximum. Tie rule (PyTorch's): where `a` and `b` are equal each gets half the
+ * gradient; where either is NaN (the result is NaN) both get all of it.
  *
  * @example
  * ```ts
@@ -183,11 +197,15 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
-  return binary('maximum', a, b, (g, x, y) => [sumTo(mul(g, mask(ge(x, y))), x.shape), sumTo(mul(g, mask(lt(x, y))), y.shape)]);
+  return binary('maximum', a, b, (g, x, y) => {
+    const [sx, sy] = tieShares(x, y, lt, gt);
+    return [sumTo(mul(g, sx), x.shape), sumTo(mul(g, sy), y.shape)];
+  });
 }
 
 /**
- * Element-wise minimum; at ties the gradient goes to `a`.
+ * Element-wise minimum. Tie rule (PyTorch's): where `a` and `b` are equal each gets half the
+ * gradient; where either is NaN both get all of it.
  *
  * @example
  * ```ts
@@ -195,7 +213,10 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
-  return binary('minimum', a, b, (g, x, y) => [sumTo(mul(g, mask(le(x, y))), x.shape), sumTo(mul(g, mask(gt(x, y))), y.shape)]);
+  return binary('minimum', a, b, (g, x, y) => {
+    const [sx, sy] = tieShares(x, y, gt, lt);
+    return [sumTo(mul(g, sx), x.shape), sumTo(mul(g, sy), y.shape)];
+  });
 }
 
 /**
@@ -415,7 +436,8 @@ export function cos(x: Tensor): Tensor {
 
 /**
  * Clamps every element into `[min, max]`; either bound may be omitted. The gradient passes
- * where the input is within the bounds (inclusive).
+ * in full where the input is within the bounds, bounds included (PyTorch's rule), and is 0
+ * outside them and at NaN.
  *
  * @example
  * ```ts
@@ -430,10 +452,19 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
     }
     if (bound !== undefined && x.dtype === 'int32') checkValue('clamp', bound, 'int32', ' (a bound)');
   }
-  let y = x;
-  if (min !== undefined) y = maximum(y, min);
-  if (max !== undefined) y = minimum(y, max);
-  return y;
+  if (min === undefined && max === undefined) return x;
+  const y = noGrad(() => {
+    let v = x;
+    if (min !== undefined) v = maximum(v, min);
+    if (max !== undefined) v = minimum(v, max);
+    return v;
+  });
+  // PyTorch's rule: the full gradient where min <= x <= max, bounds included; none outside (or at NaN).
+  return record(y, 'clamp', [x], (g) => {
+    let inside = min !== undefined ? ge(x, min) : null;
+    if (max !== undefined) inside = inside ? minimum(inside, le(x, max)) : le(x, max);
+    return [mul(g, mask(inside!))];
+  });
 }
 
 /**

@@ -7,7 +7,7 @@ import { ShapeError, ValueError } from '../errors.js';
 import { normalizeAxes, normalizeAxis, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { cast } from './cast.js';
-import { add, eq, mul, div, neg } from './elementwise.js';
+import { add, eq, maximum, minimum, mul, div, ne, neg } from './elementwise.js';
 import { expand, narrow, pad, reshape } from './movement.js';
 import { expectDType, runKernel } from './run.js';
 
@@ -66,9 +66,9 @@ export function mean(x: Tensor, dim?: number | readonly number[], keepdim = fals
 /**
  * Maximum over `dim` (all dims when omitted). Returns values only; use {@link maxWithIndices}
  * for PyTorch's `torch.max(x, dim)` (values and indices) or {@link argmax} for indices alone.
- * Tie rule: the gradient flows in full to every element equal to the maximum, as in
- * TensorFlow.js (PyTorch's `amax` splits it evenly among them; `maxWithIndices` gives it to
- * the returned index only).
+ * Tie rule (PyTorch's `amax` / `max()`): the gradient is split evenly among the elements
+ * equal to the maximum (a NaN maximum: among the NaNs); {@link maxWithIndices} gives it to
+ * the returned index only.
  *
  * @example
  * ```ts
@@ -90,9 +90,12 @@ export function max(x: Tensor, dim?: number | readonly number[], keepdim = false
     x.dtype,
     (be, [xi]) => be.reduce('max', xi!, axes),
     (g) => {
+      // PyTorch's amax rule: the gradient is split evenly among the elements equal to the
+      // maximum (NaN counting as equal to a NaN maximum).
       const k = keptShape(x.shape, axes);
-      const hit = cast(eq(x, expand(reshape(out, k), x.shape)), 'float32');
-      return [mul(expand(reshape(g, k), x.shape), hit)];
+      const m = expand(reshape(out, k), x.shape);
+      const hit = cast(maximum(eq(x, m), minimum(ne(x, x), ne(m, m))), 'float32');
+      return [div(mul(expand(reshape(g, k), x.shape), hit), sum(hit, axes, true))];
     },
   );
   return keepdim ? reshape(out, outShape) : out;
@@ -100,7 +103,7 @@ export function max(x: Tensor, dim?: number | readonly number[], keepdim = false
 
 /**
  * Minimum over `dim` (all dims when omitted). Values only: {@link minWithIndices} returns the
- * indices too. Tie rule as {@link max}'s: every tied element gets the full gradient.
+ * indices too. Tie rule as {@link max}'s: the gradient is split evenly among tied elements.
  *
  * @example
  * ```ts

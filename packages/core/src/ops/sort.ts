@@ -67,8 +67,8 @@ function withIndices(op: string, x: Tensor, dim: number, keepdim: boolean, small
  * `(values, indices)`. {@link max} stays the values-only reduction (over several dims or
  * all); this one takes one dim. The index is that of the first maximum (the first NaN when
  * there is one, whose value is then NaN). The gradient goes to the returned index only, as
- * in PyTorch (tied elements elsewhere get none; `max(x, dim)` instead follows TensorFlow.js
- * and gives every tied element the full gradient).
+ * in PyTorch (tied elements elsewhere get none; `max(x, dim)`, PyTorch's `amax`, splits it
+ * evenly among the tied elements).
  *
  * @example
  * ```ts

@@ -224,11 +224,19 @@ interface LiteralOp {
 const literalOps: LiteralOp[] = [
   {
     name: 'max',
-    rule: 'the gradient of max flows to every element equal to the maximum (ties included)',
+    rule: "the gradient of max is split evenly among the elements equal to the maximum (PyTorch's amax)",
     x: { values: [3, 1, 3, 2, 5, 5], shape: [2, 3] },
     fn: (x) => ops.max(x, 1),
     value: [3, 5],
-    grad: [1, 0, 1, 0, 1, 1],
+    grad: [0.5, 0, 0.5, 0, 0.5, 0.5],
+  },
+  {
+    name: 'maximum',
+    rule: "maximum gives each of two equal operands half the gradient (PyTorch's rule)",
+    x: { values: [1, 2, 3, 4], shape: [4] },
+    fn: (x) => ops.maximum(x, 2),
+    value: [2, 2, 3, 4],
+    grad: [0, 0.5, 1, 1],
   },
   {
     name: 'maxPool2d',
