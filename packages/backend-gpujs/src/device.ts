@@ -12,6 +12,7 @@
  * @module
  */
 import { BackendError } from '@profundo/core';
+import { canReadAsync, readTextureAsync } from './readback.js';
 import { gpujs, type DeviceValue, type GpuInstance, type GpuJsModule, type KernelClass, type KernelRun } from './gpujs.js';
 
 /** The gpu.js modes this backend runs in. */
@@ -333,6 +334,7 @@ export class Device {
     if (s.size === 0) return new Float32Array(0);
     if (s.disposed) throw new BackendError('read', `storage #${s.id} was used after dispose()`);
     const v = s.value ?? (await s.promise!);
+    if (this.mode === 'webgl2' && canReadAsync(v)) return readTextureAsync(v, s.size);
     return flatten(await v.toArray(), s.size);
   }
 

@@ -74,6 +74,30 @@ const api = {
     const gpu = await mlpLosses(nameOf(mode), batches);
     return { cpu, gpu };
   },
+  /**
+   * A 512×512 matmul read back with `data()`, counting the timer tasks the page ran while the
+   * read waited (0 when the read blocks the thread), and whether the values were right.
+   */
+  async readWhileBusy(mode: GpujsMode): Promise<{ ticks: number; ok: boolean }> {
+    const b = await backend(mode);
+    const n = 512;
+    const info = { shape: [1, n, n], dtype: 'float32' as const };
+    const a = b.write(new Float32Array(n * n).fill(0.5), info.shape, 'float32');
+    const w = b.write(new Float32Array(n * n).fill(2), info.shape, 'float32');
+    const c = b.matmul({ handle: a, ...info }, { handle: w, ...info }, false, false);
+    let ticks = 0;
+    let waiting = true;
+    const tick = (): void => {
+      if (!waiting) return;
+      ticks++;
+      setTimeout(tick, 0);
+    };
+    setTimeout(tick, 0);
+    const v = await b.read({ handle: c, ...info });
+    waiting = false;
+    for (const h of [a, w, c]) b.dispose(h);
+    return { ticks, ok: v.length === n * n && v.every((x) => x === n) };
+  },
   /** `steps` training steps inside tidy, with memory figures before and after. */
   async tidy(mode: GpujsMode, steps: number): Promise<TidyReport> {
     const b = await backend(mode);

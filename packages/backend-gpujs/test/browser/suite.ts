@@ -18,6 +18,7 @@ type Api = {
   nan(mode: GpujsMode): Promise<string[]>;
   unavailable(mode: GpujsMode): Promise<{ name: string; message: string; isBackendError: boolean } | null>;
   mlp(mode: GpujsMode, steps: number): Promise<{ cpu: number[]; gpu: number[] }>;
+  readWhileBusy(mode: GpujsMode): Promise<{ ticks: number; ok: boolean }>;
   tidy(mode: GpujsMode, steps: number): Promise<TidyReport>;
 };
 type Global = { profundo: Api };
@@ -47,6 +48,14 @@ export function browserSuite(mode: 'webgl2' | 'webgl' | 'webgpu', options: { mlp
       // The page runs this package's current sources: conv and pooling take the fused kernels.
       expect(info.fused).toEqual(FUSED_KERNELS);
     });
+
+    if (mode === 'webgl2') {
+      it('reads with data() without blocking the page: timers run while the GPU finishes (pixel-pack buffer and fence)', async () => {
+        const r = await page().evaluate((m) => (globalThis as unknown as Global).profundo.readWhileBusy(m), mode);
+        expect(r.ok).toBe(true);
+        expect(r.ticks).toBeGreaterThan(0);
+      });
+    }
 
     it('matmul past the kit\'s sizes (blocked or four-per-thread paths) and fused conv and pooling kernels on strided, dilated, grouped geometries match the CPU backend', async () => {
       expect(await page().evaluate((m) => (globalThis as unknown as Global).profundo.fused(m), mode)).toEqual([]);
