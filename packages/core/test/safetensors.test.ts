@@ -62,6 +62,14 @@ function file(header: string | Uint8Array, data: Uint8Array = new Uint8Array(0),
   return concat(u64le(length ?? h.length), h, data);
 }
 
+/** Little-endian int64 bytes of `values`. */
+function i64le(...values: bigint[]): Uint8Array {
+  const out = new Uint8Array(8 * values.length);
+  const view = new DataView(out.buffer);
+  values.forEach((v, k) => view.setBigInt64(8 * k, v, true));
+  return out;
+}
+
 const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 const entry = (dtype: string, shape: number[], begin: number, end: number): string =>
   `{"dtype":"${dtype}","shape":[${shape}],"data_offsets":[${begin},${end}]}`;
@@ -272,6 +280,37 @@ describe('parseSafetensors: accepts what the spec allows', () => {
   });
 });
 
+describe('I64 tensors (PyTorch writes integers as int64) load as int32', () => {
+  it('parseSafetensors reads the int32 range exactly, extremes and scalars included', () => {
+    const bytes = file(`{"ids":${entry('I64', [2, 2], 0, 32)},"num_batches_tracked":${entry('I64', [], 32, 40)}}`, i64le(0n, -1n, 2147483647n, -2147483648n, 7n));
+    const { tensors } = parseSafetensors(bytes);
+    expect(tensors['ids']!.dtype).toBe('int32');
+    expect(tensors['ids']!.shape).toEqual([2, 2]);
+    expect(Array.from(tensors['ids']!.data)).toEqual([0, -1, 2147483647, -2147483648]);
+    expect(tensors['num_batches_tracked']!.shape).toEqual([]);
+    expect(Array.from(tensors['num_batches_tracked']!.data)).toEqual([7]);
+  });
+
+  it('loadSafetensors loads an I64 buffer into a module\'s int32 buffer (as BatchNorm\'s num_batches_tracked)', async () => {
+    class Counted extends nn.Module {
+      declare count: Tensor;
+      fc = new nn.Linear(1, 1);
+      constructor() {
+        super();
+        this.registerBuffer('count', tensor(0, { dtype: 'int32' }), 'num_batches_tracked');
+      }
+      forward(x: Tensor) { return this.fc.forward(x); }
+    }
+    const m = new Counted();
+    const header = `{"fc.bias":${entry('F32', [1], 0, 4)},"fc.weight":${entry('F32', [1, 1], 4, 8)},"num_batches_tracked":${entry('I64', [], 8, 16)}}`;
+    const bytes = file(header, concat(bytesOf(Float32Array.of(0.5)), bytesOf(Float32Array.of(2)), i64le(12n)));
+    await loadSafetensors(m, bytes);
+    expect(m.count.dtype).toBe('int32');
+    expect(m.count.item()).toBe(12);
+    expect(m.fc.weight.item()).toBe(2);
+  });
+});
+
 describe('parseSafetensors: rejects malformed files', () => {
   const ok1 = entry('F32', [1], 0, 4);
   const cases: [string, () => Uint8Array, new (...a: never[]) => Error, RegExp][] = [
@@ -304,9 +343,11 @@ describe('parseSafetensors: rejects malformed files', () => {
     ['unknown dtype', () => file(`{"w":${entry('F33', [1], 0, 4)}}`, f32le(1)), ValueError, /tensor 'w': unknown dtype "F33"/],
     ['lower-case dtype', () => file(`{"w":${entry('f32', [1], 0, 4)}}`, f32le(1)), ValueError, /unknown dtype "f32"/],
     ['dtype not a string', () => file('{"w":{"dtype":32,"shape":[1],"data_offsets":[0,4]}}', f32le(1)), ValueError, /dtype must be a string/],
-    ['F64 tensor', () => file(`{"w":${entry('F64', [1], 0, 8)}}`, new Uint8Array(8)), DTypeError, /'w' is F64.*F32, I32 and BOOL/],
+    ['F64 tensor', () => file(`{"w":${entry('F64', [1], 0, 8)}}`, new Uint8Array(8)), DTypeError, /'w' is F64.*F32, I32, BOOL and I64 \(as int32\)/],
     ['F16 tensor', () => file(`{"h":${entry('F16', [2], 0, 4)}}`, new Uint8Array(4)), DTypeError, /'h' is F16/],
-    ['BF16, I64 and U8 tensors', () => file(`{"a":${entry('BF16', [1], 0, 2)},"b":${entry('I64', [1], 2, 10)},"c":${entry('U8', [1], 10, 11)}}`, new Uint8Array(11)), DTypeError, /'a' is BF16, 'b' is I64, 'c' is U8/],
+    ['BF16, U16 and U8 tensors', () => file(`{"a":${entry('BF16', [1], 0, 2)},"b":${entry('U16', [1], 2, 4)},"c":${entry('U8', [1], 4, 5)}}`, new Uint8Array(5)), DTypeError, /'a' is BF16, 'b' is U16, 'c' is U8/],
+    ['an I64 value above the int32 range', () => file(`{"n":${entry('I64', [2], 0, 16)}}`, i64le(5n, 2n ** 31n)), ValueError, /tensor 'n' is I64 and element 1 holds 2147483648, outside the int32 range/],
+    ['an I64 value below the int32 range', () => file(`{"n":${entry('I64', [], 0, 8)}}`, i64le(-(2n ** 31n) - 1n)), ValueError, /element 0 holds -2147483649/],
     ['offsets past the end', () => file(`{"w":${entry('F32', [4], 0, 16)}}`, f32le(1, 2)), ValueError, /tensor 'w': data_offsets \[0, 16\] run past the end of the data buffer \(8 bytes\)/],
     ['offsets reversed', () => file(`{"w":${entry('F32', [1], 8, 4)}}`, f32le(1, 2)), ValueError, /end before they begin/],
     ['three offsets', () => file('{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4,8]}}', f32le(1)), ValueError, /two integers/],

@@ -46,7 +46,7 @@ export interface ParsedSafetensors {
 
 /**
  * Every dtype name the safetensors format defines (the reference implementation's list),
- * with its size in bits. Only `F32`, `I32` and `BOOL` can become Profundo tensors; the rest
+ * with its size in bits. Only `F32`, `I32`, `BOOL` (and `I64`, read as int32) can become Profundo tensors; the rest
  * are recognised so a file holding them gets a precise "unsupported dtype" error instead of
  * "malformed file".
  *
@@ -89,6 +89,9 @@ export const PROFUNDO_DTYPE: Readonly<Record<string, DType>> = Object.freeze({
   F32: 'float32',
   I32: 'int32',
   BOOL: 'bool',
+  // PyTorch's integer default (num_batches_tracked, token ids): read as int32, each value
+  // checked to fit.
+  I64: 'int32',
 });
 
 /**

@@ -39,9 +39,11 @@ interface Entry {
  * ranges together (sorted by offset they must tile the data buffer exactly, from 0 to its
  * end: no hole, no overlap, nothing left over), `__metadata__` (an object of strings) and
  * `BOOL` values (0 or 1). Any failure throws a `ValueError` saying what is wrong and with
- * which tensor. A well-formed file holding a dtype Profundo has no tensors for (`F16`, `BF16`,
- * `F64`, `I64`, `U8`, ...) throws a `DTypeError` naming each such tensor; convert it to
- * float32 / int32 first.
+ * which tensor. `I64` tensors (PyTorch's integer default: BatchNorm's `num_batches_tracked`,
+ * token ids) become int32, each value checked to lie in the int32 range (a `ValueError` naming
+ * the tensor, the element and the value otherwise). A well-formed file holding a dtype
+ * Profundo has no tensors for (`F16`, `BF16`, `F64`, `U8`, ...) throws a `DTypeError` naming
+ * each such tensor; convert it to float32 / int32 first.
  *
  * Values are copied out (little-endian whatever the host), so the result owns aligned arrays
  * and does not keep `bytes` alive. Tensors are listed in the order of their data in the file
@@ -116,12 +118,13 @@ export function parseSafetensors(bytes: Uint8Array): ParsedSafetensors {
     const more = unsupported.length > 5 ? ` and ${unsupported.length - 5} more` : '';
     throw new DTypeError(
       OP,
-      `${list}${more}; Profundo reads only F32, I32 and BOOL tensors. Convert the file first, e.g. in PyTorch: ` +
+      `${list}${more}; Profundo reads only F32, I32, BOOL and I64 (as int32) tensors. Convert the file first, e.g. in PyTorch: ` +
         `save_file({k: (v.float() if v.is_floating_point() else v.int()) for k, v in sd.items()}, path)`,
     );
   }
 
   for (const e of ordered) {
+    if (e.fileDtype === 'I64') checkI64(bytes, dataStart, e);
     if (e.fileDtype !== 'BOOL') continue;
     for (let k = e.begin; k < e.end; k++) {
       const v = bytes[dataStart + k]!;
@@ -135,7 +138,8 @@ export function parseSafetensors(bytes: Uint8Array): ParsedSafetensors {
   const tensors = record<SafetensorsTensor>();
   for (const e of ordered) {
     const dtype = PROFUNDO_DTYPE[e.fileDtype]!;
-    define(tensors, e.name, { dtype, shape: e.shape, data: copyOut(bytes, dataStart + e.begin, dataStart + e.end, dtype) });
+    const data = e.fileDtype === 'I64' ? copyOutI64(bytes, dataStart + e.begin, dataStart + e.end) : copyOut(bytes, dataStart + e.begin, dataStart + e.end, dtype);
+    define(tensors, e.name, { dtype, shape: e.shape, data });
   }
   return { tensors, metadata };
 }
@@ -278,6 +282,29 @@ function checkTiling(entries: Entry[], dataLength: number): Entry[] {
     );
   }
   return sorted;
+}
+
+/** Throws unless every little-endian int64 of entry `e` fits in int32 (its high word is the sign of its low word). */
+function checkI64(bytes: Uint8Array, dataStart: number, e: Entry): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset + dataStart + e.begin, e.end - e.begin);
+  for (let k = 0; k < (e.end - e.begin) / 8; k++) {
+    const lo = view.getInt32(8 * k, true);
+    const hi = view.getInt32(8 * k + 4, true);
+    if (hi !== (lo < 0 ? -1 : 0)) {
+      throw new ValueError(
+        OP,
+        `tensor '${e.name}' is I64 and element ${k} holds ${view.getBigInt64(8 * k, true)}, outside the int32 range [-2147483648, 2147483647] that Profundo reads I64 into`,
+      );
+    }
+  }
+}
+
+/** The little-endian int64 values of `bytes[from, to)` (checked to fit) as a fresh Int32Array. */
+function copyOutI64(bytes: Uint8Array, from: number, to: number): Int32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset + from, to - from);
+  const out = new Int32Array((to - from) / 8);
+  for (let k = 0; k < out.length; k++) out[k] = view.getInt32(8 * k, true);
+  return out;
 }
 
 /** Copies `bytes[from, to)` into a fresh, aligned typed array of `dtype`, reading little-endian. */
