@@ -107,7 +107,7 @@ export const receptiveField: Experiment = {
     return {
       verdict: grows && matches ? 'holds partly' : 'does not hold',
       because:
-        `receptive fields grow ${rows.map((x) => x.receptiveField).join(' → ')} pixels through conv, pool, conv, pool (a central unit's gradient touches ${rows.map((x) => x.measuredFromGradient ?? '—').join(', ')} pixels across; padding clips the first); ` +
+        `receptive fields grow ${rows.map((x) => x.receptiveField).join(' → ')} pixels through conv, pool, conv, pool (the input region a central unit's gradient reaches spans ${rows.map((x) => x.measuredFromGradient ?? '—').join(', ')} pixels: max-pooling passes the gradient to its winning input only); ` +
         `the first layer's filters are oriented-edge and blob detectors and the second layer's best patches are stroke parts (see the plots), a qualitative reading this experiment shows but does not measure`,
       data: data.describe,
       budget: `LeNet-style CNN (6 and 16 channels), Adam lr 2e-3, batch 32, ${size.epochs} epochs (${size.epochs * size.train} examples); held-out accuracy ${(accuracy * 100).toFixed(1)}%; top-3 patches over ${data.test.n} held-out digits`,

@@ -107,12 +107,12 @@ export interface Checkpoint {
 /**
  * Trains `model` with `step` (zeroGrad / backward / update, returns nothing) on shuffled
  * batches of `batchSize` until `examples` examples have been processed, evaluating on `evalOn`
- * before training and at `checkpoints` evenly spaced points (by examples). Wall time excludes evaluation.
+ * before training and at `checkpoints` evenly spaced points (by examples). Wall time excludes evaluation. `penalty()`, when given, is added to each step's loss.
  */
 export function train(
   model: nn.Module & { forward(x: Tensor): Tensor },
   optimizer: { zeroGrad(): void; step(): void },
-  o: { train: Split; evalOn: Split; batchSize: number; examples: number; checkpoints: number; seed: number },
+  o: { train: Split; evalOn: Split; batchSize: number; examples: number; checkpoints: number; seed: number; penalty?: () => Tensor },
 ): Checkpoint[] {
   const gen = new Generator(o.seed);
   const out: Checkpoint[] = [];
@@ -146,9 +146,9 @@ export function train(
       const [x, y] = batchOf(o.train, idx);
       optimizer.zeroGrad();
       const l = nn.crossEntropy(model.forward(x), y);
-      l.backward();
+      (o.penalty ? l.add(o.penalty()) : l).backward();
       optimizer.step();
-      return l.item();
+      return l.item(); // the data loss, without the penalty
     });
     seconds += (performance.now() - t0) / 1000;
     seen += idx.length;

@@ -6,7 +6,7 @@
  */
 import { Generator, keep, manualSeed, nn, tensor, tidy, type Tensor } from '@profundo/core';
 import { CharTokenizer, spanishDates, type SpanishDatePair } from '@profundo/datasets';
-import { Adam } from '@profundo/optimizers';
+import { Adam, CosineAnnealingLR, LinearLR, SequentialLR } from '@profundo/optimizers';
 import { Embedding, PositionalEncoding, Transformer, beamSearch, causalMask, greedyDecode, type Seq2SeqModel, type TransformerAttention } from '@profundo/layers-transformer';
 
 /** bos + 10 characters of YYYY-MM-DD + eos. */
@@ -99,6 +99,13 @@ export function trainTranslator(setup: TranslationSetup, o: { seed: number; epoc
   const model = new DateTranslator(tok.vocabSize, o.positions);
   const opt = new Adam(model.parameters(), { lr: o.lr ?? 3e-3 });
   const bs = o.batchSize ?? 32;
+  // As examples/translate: a linear warm-up over 100 steps, then a cosine decay to zero.
+  const total = o.epochs * Math.ceil(setup.train.length / bs);
+  const warmup = Math.min(100, total - 1);
+  const schedule =
+    warmup > 0
+      ? new SequentialLR(opt, [new LinearLR(opt, { startFactor: 0.01, totalIters: warmup }), new CosineAnnealingLR(opt, { tMax: total - warmup })], [warmup])
+      : null;
   const rng = new Generator(o.seed);
   const tgt = tok.encodeBatch(setup.train.map((p) => p.target), TGT_LEN, { addBos: true, addEos: true });
   const started = performance.now();
@@ -124,6 +131,7 @@ export function trainTranslator(setup: TranslationSetup, o: { seed: number; epoc
         nn.crossEntropy(logits.reshape([b.length * (TGT_LEN - 1), tok.vocabSize]), tensor(tOut, { dtype: 'int32' })).backward();
         opt.step();
       });
+      schedule?.step();
       steps++;
     }
   }
