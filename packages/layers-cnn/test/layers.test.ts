@@ -55,11 +55,12 @@ describe('Conv2d', () => {
       'features.3.bias',
       'features.4.weight',
       'features.4.bias',
-      'classifier.1.weight',
-      'classifier.1.bias',
+      // PyTorch's order: each module's buffers right after its parameters.
       'features.4.running_mean',
       'features.4.running_var',
       'features.4.num_batches_tracked',
+      'classifier.1.weight',
+      'classifier.1.bias',
     ]);
     expect(net.forward(randn([2, 1, 12, 12])).shape).toEqual([2, 2]);
   });

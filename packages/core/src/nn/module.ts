@@ -56,18 +56,7 @@ export abstract class Module {
   namedParameters(prefix = ''): [string, Parameter][] {
     const out: [string, Parameter][] = [];
     const seen = new Set<Parameter>();
-    for (const [mname, m] of this.namedModules(prefix)) {
-      for (const [key, value] of Object.entries(m)) {
-        const add = (name: string, p: unknown): void => {
-          if (p instanceof Parameter && !seen.has(p)) {
-            seen.add(p);
-            out.push([join(mname, name), p]);
-          }
-        };
-        if (Array.isArray(value)) value.forEach((v, i) => add(`${key}.${i}`, v));
-        else add(key, value);
-      }
-    }
+    for (const [mname, m] of this.namedModules(prefix)) out.push(...ownParameters(m, mname, seen));
     return out;
   }
 
@@ -132,11 +121,36 @@ export abstract class Module {
   }
 
   /**
-   * Parameters and buffers by dotted name (the live tensors, not copies), the layout
-   * PyTorch's `state_dict()` has.
+   * Parameters and buffers by dotted name (the live tensors, not copies), the layout and key
+   * order of PyTorch's `state_dict()`: module by module (this one, then each child depth-first),
+   * each module's own parameters followed by its own buffers.
+   *
+   * @example
+   * ```ts
+   * class Block extends nn.Module {
+   *   declare runningMean: Tensor;
+   *   fc = new nn.Linear(2, 2);
+   *   constructor() {
+   *     super();
+   *     this.registerBuffer('runningMean', zeros([2]), 'running_mean');
+   *   }
+   *   forward(x: Tensor) { return this.fc.forward(x).sub(this.runningMean); }
+   * }
+   * const model = new nn.Sequential(new Block(), new Block());
+   * Object.keys(model.stateDict());
+   * // ['0.running_mean', '0.fc.weight', '0.fc.bias', '1.running_mean', '1.fc.weight', '1.fc.bias']
+   * ```
    */
   stateDict(): Record<string, Tensor> {
-    return Object.fromEntries([...this.namedParameters(), ...this.namedBuffers()]);
+    // PyTorch's order: module by module (this one first, then its descendants depth-first),
+    // each module's own parameters, then its own buffers.
+    const out: [string, Tensor][] = [];
+    const seen = new Set<Parameter>();
+    for (const [mname, m] of this.namedModules()) {
+      out.push(...ownParameters(m, mname, seen));
+      for (const [key, name] of m.bufferNames) out.push([join(mname, key), (m as unknown as Record<string, Tensor>)[name]!]);
+    }
+    return Object.fromEntries(out);
   }
 
   /**
@@ -224,6 +238,22 @@ export abstract class Module {
     for (const [target, value] of pairs) target.assign(value);
     for (const c of copies) c.dispose();
   }
+}
+
+/** The parameters held directly by `m` (its properties, arrays too), named under `mname`, skipping those in `seen`. */
+function ownParameters(m: Module, mname: string, seen: Set<Parameter>): [string, Parameter][] {
+  const out: [string, Parameter][] = [];
+  for (const [key, value] of Object.entries(m)) {
+    const add = (name: string, p: unknown): void => {
+      if (p instanceof Parameter && !seen.has(p)) {
+        seen.add(p);
+        out.push([join(mname, name), p]);
+      }
+    };
+    if (Array.isArray(value)) value.forEach((v, i) => add(`${key}.${i}`, v));
+    else add(key, value);
+  }
+  return out;
 }
 
 function join(prefix: string, name: string): string {
