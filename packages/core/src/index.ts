@@ -131,6 +131,8 @@ export {
   pad,
   cat,
   stack,
+  type PadMode,
+  type PadOptions,
 } from './ops/movement.js';
 export { gather, indexSelect } from './ops/indexing.js';
 export { softmax, logSoftmax, gelu, type GeluOptions } from './ops/activation.js';

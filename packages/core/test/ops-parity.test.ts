@@ -18,6 +18,7 @@ import {
   maxWithIndices,
   minWithIndices,
   nn,
+  pad,
   randn,
   sort,
   tensor,
@@ -272,5 +273,34 @@ describe("tie gradients follow PyTorch's rules", () => {
     manualSeed(10);
     await gradcheck((a, b) => a.maximum(b).add(a.minimum(b).mul(2)), [randn([3, 4]), randn([4])]);
     await gradcheck((a) => a.max([0, 1]).add(a.min(1).sum()), [randn([3, 4])]);
+  });
+});
+
+describe('pad modes (reflect, replicate, circular)', () => {
+  it("'reflect' = tf.mirrorPad(…, 'reflect') on two dims; gradients by gradcheck (tfjs's mirrorPad gradient only slices)", async () => {
+    manualSeed(11);
+    const x = randn([2, 3, 4]);
+    const pads: [number, number][] = [[0, 0], [2, 1], [1, 3]];
+    closeTo(vals(pad(x, pads, { mode: 'reflect' })), tf.mirrorPad(tfOf(x), pads, 'reflect').dataSync());
+    await gradcheck((a) => pad(a, pads, { mode: 'reflect' }), [x]);
+    await gradcheck((a) => pad(a, [[1, 2], [2, 0]], { mode: 'circular' }), [randn([2, 3])]);
+  });
+
+  it("'replicate' and 'circular' by hand, int32 too; constant keeps its value option", () => {
+    expect(vals(pad(tensor([[1, 2], [3, 4]]), [[1, 0], [0, 2]], { mode: 'replicate' }))).toEqual([1, 2, 2, 2, 1, 2, 2, 2, 3, 4, 4, 4]);
+    expect(vals(pad(i32([1, 2, 3]), [[3, 3]], { mode: 'circular' }))).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3]);
+    expect(vals(pad(tensor([1, 2]), [[1, 1]], { value: 9 }))).toEqual([9, 1, 2, 9]);
+    expect(vals(pad(tensor([1, 2]), [[1, 1]], 7))).toEqual([7, 1, 2, 7]);
+    const x = tensor([1, 2, 3], { requiresGrad: true });
+    pad(x, [[2, 2]], { mode: 'replicate' }).sum().backward();
+    expect(vals(x.grad!)).toEqual([3, 1, 3]);
+  });
+
+  it('rejects pads too large for the mode, a value with a non-constant mode, an unknown mode', () => {
+    expect(() => pad(tensor([1, 2]), [[2, 0]], { mode: 'reflect' })).toThrow(/^pad: mode 'reflect' needs each padding smaller than its dim: \[2, 0\] for dim 0 of size 2/);
+    expect(() => pad(tensor([1, 2]), [[0, 3]], { mode: 'circular' })).toThrow(/at most its dim/);
+    expect(() => pad(tensor([], { shape: [0] }), [[1, 0]], { mode: 'replicate' })).toThrow(/size 0/);
+    expect(() => pad(tensor([1, 2]), [[1, 0]], { mode: 'reflect', value: 1 })).toThrow(/value applies to mode 'constant' only/);
+    expect(() => pad(tensor([1, 2]), [[1, 0]], { mode: 'wrap' as never })).toThrow(/mode must be 'constant', 'reflect', 'replicate' or 'circular', got 'wrap'/);
   });
 });

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ValueError, conv2d, nn, tidy, zeros, type Conv2dPadding, type Tensor } from '@profundo/core';
+import { ValueError, conv2d, nn, pad, tidy, zeros, type Conv2dPadding, type Tensor } from '@profundo/core';
 import { checkConvPadding, expectFloat, pairOption } from './check.js';
 
 /** Options of {@link Conv2d}; defaults as in PyTorch's `nn.Conv2d`. */
@@ -18,6 +18,11 @@ export interface Conv2dLayerOptions {
   groups?: number;
   /** Whether to learn an additive bias per output channel (default true). */
   bias?: boolean;
+  /**
+   * What the padding holds: `'zeros'` (default), or the input `'reflect'`ed at its edges,
+   * `'replicate'`d (the edge repeated) or wrapped `'circular'`ly, as PyTorch's `padding_mode`.
+   */
+  paddingMode?: 'zeros' | 'reflect' | 'replicate' | 'circular';
 }
 
 function positive(what: string, v: number): void {
@@ -37,6 +42,7 @@ function positive(what: string, v: number): void {
  * conv.namedParameters().map(([n]) => n);     // ['weight', 'bias']
  *
  * const depthwise = new Conv2d(16, 16, 3, { groups: 16, padding: 'same', bias: false });
+ * const reflecting = new Conv2d(3, 8, 3, { padding: 1, paddingMode: 'reflect' }); // PyTorch's padding_mode
  * ```
  */
 export class Conv2d extends nn.Module {
@@ -54,6 +60,8 @@ export class Conv2d extends nn.Module {
   readonly dilation: [number, number];
   /** Number of channel groups. */
   readonly groups: number;
+  /** What the padding holds (`'zeros'`, `'reflect'`, `'replicate'`, `'circular'`). */
+  readonly paddingMode: 'zeros' | 'reflect' | 'replicate' | 'circular';
 
   /**
    * Creates the layer with freshly initialized parameters (drawn from the seeded generator:
@@ -79,6 +87,10 @@ export class Conv2d extends nn.Module {
     checkConvPadding('Conv2d', this.padding);
     this.groups = options.groups ?? 1;
     positive('groups', this.groups);
+    this.paddingMode = options.paddingMode ?? 'zeros';
+    if (!['zeros', 'reflect', 'replicate', 'circular'].includes(this.paddingMode)) {
+      throw new ValueError('Conv2d', `paddingMode must be 'zeros', 'reflect', 'replicate' or 'circular', got '${String(this.paddingMode)}'`);
+    }
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
       throw new ValueError('Conv2d', `inChannels ${inChannels} and outChannels ${outChannels} must both be divisible by groups ${this.groups}`);
     }
@@ -93,9 +105,29 @@ export class Conv2d extends nn.Module {
     this.bias = options.bias === false ? null : tidy(() => new nn.Parameter(nn.init.uniform(zeros([outChannels]), -bound, bound)));
   }
 
+  /** `[[top, bottom], [left, right]]` of the padding (`'same'`: PyTorch's split, the extra one after). */
+  private paddingPairs(): [[number, number], [number, number]] {
+    if (this.padding === 'same') {
+      const split = (k: number, d: number): [number, number] => {
+        const total = d * (k - 1);
+        return [Math.floor(total / 2), total - Math.floor(total / 2)];
+      };
+      return [split(this.kernelSize[0], this.dilation[0]), split(this.kernelSize[1], this.dilation[1])];
+    }
+    const [ph, pw] = typeof this.padding === 'number' ? [this.padding, this.padding] : (this.padding as readonly [number, number]);
+    return [[ph, ph], [pw, pw]];
+  }
+
   /** Convolves `x` `[N, inChannels, H, W]` (float32) into `[N, outChannels, OH, OW]`. */
   forward(x: Tensor): Tensor {
     expectFloat('Conv2d', x);
+    if (this.paddingMode !== 'zeros' && this.padding !== 'valid' && this.padding !== 0 && (x.rank === 3 || x.rank === 4)) {
+      // PyTorch pads in the mode first, then convolves without padding.
+      const [[t, b], [l, r]] = this.paddingPairs();
+      const lead = Array.from({ length: x.rank - 2 }, (): [number, number] => [0, 0]);
+      const padded = pad(x, [...lead, [t, b], [l, r]], { mode: this.paddingMode });
+      return conv2d(padded, this.weight, this.bias, { stride: this.stride, padding: 0, dilation: this.dilation, groups: this.groups });
+    }
     return conv2d(x, this.weight, this.bias, {
       stride: this.stride,
       padding: this.padding,

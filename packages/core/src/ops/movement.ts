@@ -7,7 +7,8 @@
 import { record } from '../autograd/graph.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { checkShape, normalizeAxis, shapesEqual, sizeOf } from '../shape.js';
-import { viewOf, type Tensor } from '../tensor.js';
+import { fromArray, viewOf, type Tensor } from '../tensor.js';
+import { gatherTrusted } from './conv.js';
 import { sumTo } from './reduce.js';
 import { freeOnError, live, runKernel, sameBackend } from './run.js';
 import { uncheckedNumerics } from '../numerics.js';
@@ -217,15 +218,36 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   return slice(x, begin, size);
 }
 
+/** How {@link pad} fills: PyTorch's `F.pad` modes. */
+export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
+
+/** Options of {@link pad}. */
+export interface PadOptions {
+  /**
+   * `'constant'` (default: copies of `value`), `'reflect'` (mirrored without repeating the
+   * edge: `[1, 2, 3]` padded by 2 reads `3 2 | 1 2 3 | 2 1`; each pad smaller than its dim),
+   * `'replicate'` (the edge repeated) or `'circular'` (wrapped around; each pad at most its dim).
+   */
+  mode?: PadMode;
+  /** The fill of `'constant'` (default 0). */
+  value?: number;
+}
+
 /**
- * Pads each dim with `pads[i] = [before, after]` copies of `value` (default 0).
+ * Pads each dim with `pads[i] = [before, after]` entries: copies of `value` (default 0), or
+ * with `{ mode }` reflected, replicated or wrapped values as PyTorch's `F.pad` modes. The
+ * non-constant modes gather from `x`, so the gradient of each padded entry flows back to the
+ * entry it copies.
  *
  * @example
  * ```ts
  * pad(tensor([1, 2]), [[1, 2]]); // [0, 1, 2, 0, 0]
+ * pad(tensor([1, 2, 3]), [[2, 2]], { mode: 'reflect' });   // [3, 2, 1, 2, 3, 2, 1]
+ * pad(tensor([1, 2, 3]), [[1, 2]], { mode: 'replicate' }); // [1, 1, 2, 3, 3, 3]
+ * pad(tensor([1, 2, 3]), [[1, 2]], { mode: 'circular' });  // [3, 1, 2, 3, 1, 2]
  * ```
  */
-export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value = 0): Tensor {
+export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value: number | PadOptions = 0): Tensor {
   live('pad', x);
   if (pads.length !== x.rank) throw new ShapeError('pad', `needs ${x.rank} [before, after] pairs, got ${pads.length}`);
   for (const [b, a] of pads) {
@@ -233,13 +255,55 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
       throw new ValueError('pad', `padding must be non-negative integers, got [${b}, ${a}]`);
     }
   }
+  const options: PadOptions = typeof value === 'number' ? { value } : (value ?? {});
+  const mode = options.mode ?? 'constant';
+  if (!['constant', 'reflect', 'replicate', 'circular'].includes(mode)) {
+    throw new ValueError('pad', `mode must be 'constant', 'reflect', 'replicate' or 'circular', got '${String(mode)}'`);
+  }
+  if (mode !== 'constant') return padByIndex(x, pads, mode, options);
+  const fill = options.value ?? 0;
+  if (typeof fill !== 'number') throw new ValueError('pad', `value must be a number, got ${typeof fill}`);
   const shape = x.shape.map((d, i) => d + pads[i]![0] + pads[i]![1]);
   const run = (): Tensor =>
-    runKernel('pad', [x], shape, x.dtype, (be, [xi]) => be.pad(xi!, pads, value), (g) => [
+    runKernel('pad', [x], shape, x.dtype, (be, [xi]) => be.pad(xi!, pads, fill), (g) => [
       slice(g, pads.map((p) => p[0]), x.shape),
     ]);
   // A non-finite fill value is asked for (max pooling pads with -Infinity): not a numerics fault.
-  return Number.isFinite(value) ? run() : uncheckedNumerics(run);
+  return Number.isFinite(fill) ? run() : uncheckedNumerics(run);
+}
+
+/** `pad` in the reflect / replicate / circular modes: one gather per padded dim. */
+function padByIndex(x: Tensor, pads: readonly (readonly [number, number])[], mode: Exclude<PadMode, 'constant'>, options: PadOptions): Tensor {
+  if (options.value !== undefined) throw new ValueError('pad', `value applies to mode 'constant' only, got mode '${mode}'`);
+  pads.forEach(([b, a], i) => {
+    const n = x.shape[i]!;
+    const limit = mode === 'reflect' ? `smaller than` : mode === 'circular' ? 'at most' : '';
+    const bad = mode === 'reflect' ? b >= n || a >= n : mode === 'circular' ? b > n || a > n : n === 0;
+    if ((b > 0 || a > 0) && bad) {
+      throw new ValueError(
+        'pad',
+        mode === 'replicate'
+          ? `mode 'replicate' cannot pad dim ${i} of size 0 (shape [${x.shape}])`
+          : `mode '${mode}' needs each padding ${limit} its dim: [${b}, ${a}] for dim ${i} of size ${n} (shape [${x.shape}])`,
+      );
+    }
+  });
+  let y = x;
+  pads.forEach(([b, a], axis) => {
+    if (b === 0 && a === 0) return;
+    const n = x.shape[axis]!;
+    const len = n + b + a;
+    const source = Int32Array.from({ length: len }, (_, i) => {
+      const j = i - b;
+      if (mode === 'replicate') return Math.min(Math.max(j, 0), n - 1);
+      if (mode === 'circular') return ((j % n) + n) % n;
+      return j < 0 ? -j : j >= n ? 2 * (n - 1) - j : j;
+    });
+    const outShape = y.shape.map((d, i) => (i === axis ? len : d));
+    const index = expand(fromArray(source, y.shape.map((_, i) => (i === axis ? len : 1)), 'int32', y.backend('pad')), outShape);
+    y = gatherTrusted(y, axis, index);
+  });
+  return y;
 }
 
 /**
