@@ -140,8 +140,10 @@ export { cast } from './ops/cast.js';
 export { conv2d, type Conv2dOptions, type Conv2dPadding } from './ops/conv.js';
 export {
   maxPool2d,
+  maxPool2dWithIndices,
   avgPool2d,
   adaptiveAvgPool2d,
+  type Pool2dOptions,
   type MaxPool2dOptions,
   type AvgPool2dOptions,
 } from './ops/pool.js';

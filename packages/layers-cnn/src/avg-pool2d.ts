@@ -14,6 +14,10 @@ export interface AvgPool2dLayerOptions {
   padding?: number | readonly [number, number];
   /** Whether padded zeros count in each window's divisor (default true). */
   countIncludePad?: boolean;
+  /** Round the output size up, keeping a last partial window (default false). */
+  ceilMode?: boolean;
+  /** A fixed divisor (a positive integer) for every window (default: the window's size). */
+  divisorOverride?: number;
 }
 
 /**
@@ -24,6 +28,7 @@ export interface AvgPool2dLayerOptions {
  * const pool = new AvgPool2d(2);
  * pool.forward(randn([8, 16, 28, 28])).shape; // [8, 16, 14, 14]
  * new AvgPool2d(3, { stride: 1, padding: 1, countIncludePad: false });
+ * new AvgPool2d(2, { ceilMode: true, divisorOverride: 4 }).forward(randn([1, 1, 5, 5])).shape; // [1, 1, 3, 3]
  * ```
  */
 export class AvgPool2d extends nn.Module {
@@ -33,6 +38,10 @@ export class AvgPool2d extends nn.Module {
   readonly padding: number | readonly [number, number];
   /** Whether padding counts in the divisor. */
   readonly countIncludePad: boolean;
+  /** Whether the output size rounds up. */
+  readonly ceilMode: boolean;
+  /** The fixed divisor, if any. */
+  readonly divisorOverride: number | undefined;
 
   /** @param kernelSize window size, `k` or `[kH, kW]`. */
   constructor(
@@ -47,6 +56,12 @@ export class AvgPool2d extends nn.Module {
       throw new ValueError('AvgPool2d', `countIncludePad must be a boolean, got ${typeof options.countIncludePad}`);
     }
     this.countIncludePad = options.countIncludePad ?? true;
+    this.ceilMode = options.ceilMode ?? false;
+    checkPoolOptions('AvgPool2d', kernelSize, this.stride, this.padding, 1, this.ceilMode);
+    this.divisorOverride = options.divisorOverride;
+    if (this.divisorOverride !== undefined && !(Number.isInteger(this.divisorOverride) && this.divisorOverride > 0)) {
+      throw new ValueError('AvgPool2d', `divisorOverride must be a positive integer, got ${String(this.divisorOverride)}`);
+    }
   }
 
   /** Pools `x` (float32). */
@@ -57,6 +72,8 @@ export class AvgPool2d extends nn.Module {
       stride: this.stride,
       padding: this.padding,
       countIncludePad: this.countIncludePad,
+      ceilMode: this.ceilMode,
+      divisorOverride: this.divisorOverride,
     });
   }
 }

@@ -30,13 +30,16 @@ export function pairOption(layer: string, what: string, v: unknown, min: number)
 }
 
 /** @internal Checks a pooling layer's kernel size, stride and padding (at most half the kernel). */
-export function checkPoolOptions(layer: string, kernelSize: unknown, stride: unknown, padding: unknown): void {
+export function checkPoolOptions(layer: string, kernelSize: unknown, stride: unknown, padding: unknown, dilation: unknown = 1, ceilMode: unknown = false): void {
   const k = pairOption(layer, 'kernelSize', kernelSize, 1);
   pairOption(layer, 'stride', stride, 1);
   const [ph, pw] = pairOption(layer, 'padding', padding, 0);
-  if (2 * ph > k[0] || 2 * pw > k[1]) {
-    throw new ValueError(layer, `padding [${ph}, ${pw}] must be at most half the kernel size [${k}]`);
+  const d = pairOption(layer, 'dilation', dilation, 1);
+  const span = [d[0] * (k[0] - 1) + 1, d[1] * (k[1] - 1) + 1];
+  if (2 * ph > span[0]! || 2 * pw > span[1]!) {
+    throw new ValueError(layer, `padding [${ph}, ${pw}] must be at most half the kernel size [${span}]`);
   }
+  if (typeof ceilMode !== 'boolean') throw new ValueError(layer, `ceilMode must be a boolean, got ${show(ceilMode)}`);
 }
 
 /** @internal Checks a convolution's padding: a number, a pair, 'same' or 'valid'. */
