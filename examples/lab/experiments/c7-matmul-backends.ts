@@ -92,10 +92,10 @@ export const matmulBackends: Experiment = {
       gpu.length === 0
         ? `no GPU backend ran here (${unavailable.map((u) => u.reason).join('; ')}), so only the CPU's parallelism is measured`
         : `the GPU backend's throughput grows ${gpuGrows ? '' : 'only '}from ${gpu[0]!.gflops.toFixed(2)} to ${gpu.at(-1)!.gflops.toFixed(2)} GFLOP/s with size and peaks ${gpuBeatsCpu ? 'above' : 'below'} the CPU's ${all.toFixed(1)}` +
-          (gpuBeatsCpu ? '' : ' — this machine\'s "GPU" is Mesa\'s software rasterizer under Xvfb, run on the same 2 CPU cores, so it shows the programming model, not GPU hardware; run the same command on a machine with a real GPU');
+          (gpuBeatsCpu ? '' : ' — where the "GPU" is a software renderer (on the 2-core development machines, Mesa under Xvfb, running on the same CPU cores) this shows the programming model, not GPU hardware; the same command measures a real GPU where there is one');
     return {
       verdict,
-      because: `peak throughput: plain TypeScript ${js.toFixed(1)} GFLOP/s, WebAssembly SIMD ${one.toFixed(1)} on one thread and ${all.toFixed(1)} on all cores (×${cpuThreads.toFixed(2)} from threads); ${gpuText}`,
+      because: `peak throughput: plain TypeScript ${js.toFixed(1)} GFLOP/s, WebAssembly SIMD ${one.toFixed(1)} on one thread and ${all.toFixed(1)} on all cores (×${cpuThreads.toFixed(2)} from threads${cpuThreads < 1.3 ? ': little or nothing, as when the cores are busy with other work' : ''}); ${gpuText}`,
       data: 'seeded standard-normal square float32 matrices',
       budget: `sizes ${sizes.join(', ')} (GPU up to ${targets[3]!.maxSize}), median of ${repeats} timed products after one warm-up, readback included`,
       numbers: { timings: rows.map((x) => ({ ...x, seconds: r(x.seconds), gflops: r(x.gflops) })), unavailable },

@@ -1,4 +1,4 @@
-/** Every implemented experiment, in the order `lab all` runs them (cheapest first). */
+/** Every experiment, in the order `lab all` runs them: the quick checks and MNIST ones first, the Transformer ones (which train a model) last. */
 import type { Experiment } from '../lib/lab.js';
 import { convIm2col } from './c10-conv-im2col.js';
 import { softmaxConfidence } from './c6-softmax-confidence.js';
