@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { add, nn, type Tensor } from '@profundo/core';
+import { add, nn, transpose, type Tensor } from '@profundo/core';
 import { LayerNorm } from './layer-norm.js';
 import { MultiheadAttention, checkAttentionInputs } from './multihead-attention.js';
 import { feedForward, layerSettings, type TransformerLayerOptions } from './transformer-encoder-layer.js';
@@ -52,6 +52,8 @@ export class TransformerDecoderLayer extends nn.Module {
   readonly activation: 'relu' | 'gelu';
   /** Whether LayerNorm comes before each block. */
   readonly normFirst: boolean;
+  /** Whether inputs are `[N, T, dModel]` (true) or `[T, N, dModel]`. */
+  readonly batchFirst: boolean;
 
   /**
    * @param dModel model width.
@@ -77,6 +79,7 @@ export class TransformerDecoderLayer extends nn.Module {
     this.dropout3 = new nn.Dropout(s.dropout);
     this.activation = s.activation;
     this.normFirst = s.normFirst;
+    this.batchFirst = s.batchFirst;
   }
 
   /** Alias of `self_attn`. */
@@ -136,6 +139,12 @@ export class TransformerDecoderLayer extends nn.Module {
     needWeights: boolean,
   ): { output: Tensor; selfAttn?: Tensor; crossAttn?: Tensor } {
     const { tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask } = masks;
+    // Sequence-first inputs are computed batch-first and the output moved back.
+    const seq = !this.batchFirst && tgt.rank === 3 && memory.rank === 3;
+    if (seq) {
+      tgt = transpose(tgt, 0, 1);
+      memory = transpose(memory, 0, 1);
+    }
     checkDecoderInputs(this, tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
     let selfAttn: Tensor | undefined;
     let crossAttn: Tensor | undefined;
@@ -166,7 +175,7 @@ export class TransformerDecoderLayer extends nn.Module {
       x = this.norm2.forward(add(x, ma(x)));
       x = this.norm3.forward(add(x, ff(x)));
     }
-    return { output: x, selfAttn, crossAttn };
+    return { output: seq ? transpose(x, 0, 1) : x, selfAttn, crossAttn };
   }
 }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ValueError, add, gelu, nn, relu, type Tensor } from '@profundo/core';
+import { ValueError, add, gelu, nn, relu, transpose, type Tensor } from '@profundo/core';
 import { LayerNorm } from './layer-norm.js';
 import { MultiheadAttention, checkAttentionInputs } from './multihead-attention.js';
 
@@ -21,6 +21,11 @@ export interface TransformerLayerOptions {
   normFirst?: boolean;
   /** Whether the linear layers, attention projections and LayerNorms have biases (default true). */
   bias?: boolean;
+  /**
+   * Inputs and outputs `[N, L, dModel]` (default true) or sequence-first `[L, N, dModel]`
+   * (false, PyTorch's default `batch_first=False`). Masks keep their shapes either way.
+   */
+  batchFirst?: boolean;
 }
 
 /** @internal Resolves the layer options. */
@@ -32,7 +37,9 @@ export function layerSettings(op: string, dModel: number, nhead: number, options
     layerNormEps: options.layerNormEps ?? 1e-5,
     normFirst: options.normFirst ?? false,
     bias: options.bias ?? true,
+    batchFirst: options.batchFirst ?? true,
   };
+  if (typeof s.batchFirst !== 'boolean') throw new ValueError(op, `batchFirst must be a boolean, got ${String(s.batchFirst)}`);
   if (s.activation !== 'relu' && s.activation !== 'gelu') {
     throw new ValueError(op, `activation must be 'relu' or 'gelu', got '${String(s.activation)}'`);
   }
@@ -57,7 +64,7 @@ export function feedForward(x: Tensor, linear1: nn.Linear, linear2: nn.Linear, d
 
 /**
  * One encoder layer of the Transformer, as PyTorch's `nn.TransformerEncoderLayer` with
- * `batch_first=True`: self-attention and a feed-forward block, each with dropout, a residual
+ * `batch_first=True` (or `batchFirst: false` for `batch_first=False`): self-attention and a feed-forward block, each with dropout, a residual
  * connection and LayerNorm — after the residual by default (post-norm, `x = norm1(x + sa(x))`,
  * `x = norm2(x + ff(x))`), before the block with `normFirst`.
  *
@@ -95,6 +102,8 @@ export class TransformerEncoderLayer extends nn.Module {
   readonly activation: 'relu' | 'gelu';
   /** Whether LayerNorm comes before each block. */
   readonly normFirst: boolean;
+  /** Whether inputs are `[N, S, dModel]` (true) or `[S, N, dModel]`. */
+  readonly batchFirst: boolean;
 
   /**
    * @param dModel model width.
@@ -117,6 +126,7 @@ export class TransformerEncoderLayer extends nn.Module {
     this.dropout2 = new nn.Dropout(s.dropout);
     this.activation = s.activation;
     this.normFirst = s.normFirst;
+    this.batchFirst = s.batchFirst;
   }
 
   /** Alias of `self_attn`. */
@@ -153,6 +163,9 @@ export class TransformerEncoderLayer extends nn.Module {
   }
 
   private run(src: Tensor, srcMask: Tensor | undefined, srcKeyPaddingMask: Tensor | undefined, needWeights: boolean): { output: Tensor; weights?: Tensor } {
+    // Sequence-first inputs are computed batch-first and the output moved back.
+    const seq = !this.batchFirst && src.rank === 3;
+    if (seq) src = transpose(src, 0, 1);
     checkAttentionInputs(this.self_attn, src, src, src, { attnMask: srcMask, keyPaddingMask: srcKeyPaddingMask });
     let weights: Tensor | undefined;
     const sa = (x: Tensor): Tensor => {
@@ -170,6 +183,7 @@ export class TransformerEncoderLayer extends nn.Module {
       x = this.norm1.forward(add(x, sa(x)));
       x = this.norm2.forward(add(x, ff(x)));
     }
-    return { output: x, weights };
+    return { output: seq ? transpose(x, 0, 1) : x, weights };
   }
 }
+

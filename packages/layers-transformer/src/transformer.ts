@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ValueError, nn, type Tensor } from '@profundo/core';
+import { ValueError, nn, transpose, type Tensor } from '@profundo/core';
 import { LayerNorm } from './layer-norm.js';
 import { TransformerDecoderLayer, checkDecoderInputs } from './transformer-decoder-layer.js';
 import { TransformerEncoderLayer, layerSettings, type TransformerLayerOptions } from './transformer-encoder-layer.js';
@@ -283,7 +283,9 @@ export class Transformer extends nn.Module {
   ): Tensor {
     const masks = { srcMask, tgtMask, memoryMask, srcKeyPaddingMask, tgtKeyPaddingMask, memoryKeyPaddingMask };
     // The decoder's inputs are checked before the encoder runs (the memory has src's shape).
-    checkDecoderInputs(this.decoder.layers[0]!, tgt, src, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
+    const layer = this.decoder.layers[0]!;
+    const asBatchFirst = (x: Tensor): Tensor => (!layer.batchFirst && x.rank === 3 && !x.isDisposed ? transpose(x, 0, 1) : x);
+    checkDecoderInputs(layer, asBatchFirst(tgt), asBatchFirst(src), tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
     return this.decode(tgt, this.encode(src, masks), masks);
   }
 
@@ -306,7 +308,9 @@ export class Transformer extends nn.Module {
    */
   forwardWithAttention(src: Tensor, tgt: Tensor, masks: TransformerMasks = {}): { output: Tensor; attention: TransformerAttention } {
     const { srcMask, tgtMask, memoryMask, srcKeyPaddingMask, tgtKeyPaddingMask, memoryKeyPaddingMask } = masks;
-    checkDecoderInputs(this.decoder.layers[0]!, tgt, src, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
+    const layer = this.decoder.layers[0]!;
+    const asBatchFirst = (x: Tensor): Tensor => (!layer.batchFirst && x.rank === 3 && !x.isDisposed ? transpose(x, 0, 1) : x);
+    checkDecoderInputs(layer, asBatchFirst(tgt), asBatchFirst(src), tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
     const [memory, encoder] = this.encoder.forwardWithWeights(src, srcMask, srcKeyPaddingMask);
     const [output, { selfAttn, crossAttn }] = this.decoder.forwardWithWeights(tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
     return { output, attention: { encoder, decoderSelf: selfAttn, decoderCross: crossAttn } };
