@@ -44,7 +44,8 @@ mkdirSync(docs, { recursive: true });
 const rows: string[] = [];
 const children: string[] = [];
 let total = 0;
-for (const e of experiments) {
+const byNumber = [...experiments].sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
+for (const e of byNumber) {
   const dir = join(args.out!, `${e.id}-${e.name}`);
   const file = join(dir, 'results.json');
   if (!existsSync(file)) {
@@ -62,11 +63,14 @@ for (const e of experiments) {
   for (const p of readdirSync(dir).filter((f) => f.endsWith('.svg'))) copyFileSync(join(dir, p), join(docs, slug, p));
   copyFileSync(file, join(docs, slug, 'results.json'));
   const title = `${r.id.toUpperCase()}: ${r.claim[0]!.toUpperCase()}${r.claim.slice(1)}`;
+  const short = `${r.id.toUpperCase()} ${r.name.replace(/-/g, ' ')}`; // the sidebar entry and page file name
   writeFileSync(
     join(docs, `${slug}.md`),
     [
-      `---\ntitle: "${title.replace(/"/g, '\\"')}"\n---\n`,
-      `# ${title}`,
+      `---\ntitle: "${short}"\n---\n`,
+      `# ${short}`,
+      '',
+      `**The claim.** ${title.slice(r.id.length + 2)}.`,
       '',
       `**Verdict: ${r.verdict}.** ${r.because[0]!.toUpperCase()}${r.because.slice(1)}.`,
       '',
@@ -93,9 +97,9 @@ writeFileSync(
   join(docs, 'index.md'),
   [
     `---\ntitle: Lab\nchildren:\n${children.join('\n')}\n---\n`,
-    '# Lab: the lecture, reproduced',
+    '# Lab',
     '',
-    'Each claim of the course notes on how deep networks train and why their architectures work, run as a',
+    'The lecture, reproduced. Each claim of the course notes on how deep networks train and why their architectures work, run as a',
     'seeded experiment with Profundo: its plot, its numbers and a verdict — holds, holds partly or does not',
     'hold — on the data and at the compute budget it names. Where a claim does not hold here, the page says',
     'so: small data and small budgets on a 2-core CPU are part of the result.',
