@@ -119,7 +119,7 @@ function batched(x: Tensor, fn: (x4: Tensor) => Tensor): Tensor {
  * maxPool2d(randn([8, 16, 28, 28]), 2).shape;                                  // [8, 16, 14, 14]
  * maxPool2d(randn([8, 16, 28, 28]), { kernelSize: 3, stride: 2, padding: 1 }).shape; // [8, 16, 14, 14]
  * maxPool2d(randn([1, 1, 5, 5]), { kernelSize: 2, ceilMode: true }).shape;     // [1, 1, 3, 3]
- * maxPool2d(randn([1, 1, 7, 7]), { kernelSize: 3, dilation: 2 }).shape;        // [1, 1, 3, 3]
+ * maxPool2d(randn([1, 1, 7, 7]), { kernelSize: 3, stride: 1, dilation: 2 }).shape; // [1, 1, 3, 3]
  * ```
  */
 export function maxPool2d(x: Tensor, options: MaxPool2dOptions | number | readonly [number, number]): Tensor {
@@ -147,7 +147,8 @@ export function maxPool2d(x: Tensor, options: MaxPool2dOptions | number | readon
  *
  * @example
  * ```ts
- * const x = tensor([[[[1, 5, 2, 0], [3, 4, 8, 7]]]]); // [1, 1, 2, 4]
+ * // One plane of 2×4, pooled by 2×2 windows:
+ * const x = tensor([[[[1, 5, 2, 0], [3, 4, 8, 7]]]]);
  * const { values, indices } = maxPool2dWithIndices(x, 2);
  * values;  // [[[[5, 8]]]]
  * indices; // [[[[1, 6]]]]
