@@ -48,6 +48,18 @@ const cases: BadInputCase[] = [
   { name: 'layerNorm: a weight on another backend', make: async () => [f32([2, 3]), await onOther(() => f32([3]))], call: ([x, w]) => pf.layerNorm(x, 3, { weight: w }), error: BackendError, op: 'layerNorm', mentions: ["'other'"] },
   { name: 'layerNorm: eps -1', make: () => [f32([2, 3])], call: ([x]) => pf.layerNorm(x, 3, { eps: -1 }), error: ValueError, op: 'layerNorm', mentions: ['-1'] },
   { name: 'layerNorm: an int32 input', make: () => [i32([2, 3])], call: ([x]) => pf.layerNorm(x, 3), error: DTypeError, op: 'layerNorm', mentions: ['int32'] },
+  { name: "pad: mode 'reflect' with a pad as large as the dim", make: () => [f32([2, 3])], call: ([x]) => pf.pad(x, [[0, 0], [3, 0]], { mode: 'reflect' }), error: ValueError, op: 'pad', mentions: ["'reflect'", '[3, 0]', 'size 3'] },
+  { name: "pad: mode 'circular' with a pad past the dim", make: () => [f32([2, 3])], call: ([x]) => pf.pad(x, [[3, 0], [0, 0]], { mode: 'circular' }), error: ValueError, op: 'pad', mentions: ["'circular'", 'size 2'] },
+  { name: "pad: a value with mode 'replicate'", make: () => [f32([3])], call: ([x]) => pf.pad(x, [[1, 1]], { mode: 'replicate', value: 2 }), error: ValueError, op: 'pad', mentions: ["'replicate'"] },
+  { name: "pad: mode 'edge'", make: () => [f32([3])], call: ([x]) => pf.pad(x, [[1, 1]], { mode: 'edge' as never }), error: ValueError, op: 'pad', mentions: ["'edge'"] },
+  { name: "pad: mode 'reflect' on a disposed tensor", make: () => [disposed(f32([3]))], call: ([x]) => pf.pad(x, [[1, 1]], { mode: 'reflect' }), error: DisposedError, op: 'pad', mentions: ['[3]'] },
+  { name: 'maxPool2d: dilation 0', make: () => [f32([1, 1, 4, 4])], call: ([x]) => pf.maxPool2d(x, { kernelSize: 2, dilation: 0 }), error: ValueError, op: 'maxPool2d', mentions: ['dilation'] },
+  { name: 'maxPool2d: a dilated window larger than the input', make: () => [f32([1, 1, 4, 4])], call: ([x]) => pf.maxPool2d(x, { kernelSize: 2, dilation: 4 }), error: ShapeError, op: 'maxPool2d', mentions: ['[5,5]', '[1,1,4,4]'] },
+  { name: 'maxPool2dWithIndices: an int32 input', make: () => [i32([1, 1, 4, 4])], call: ([x]) => pf.maxPool2dWithIndices(x, 2), error: DTypeError, op: 'maxPool2dWithIndices', mentions: ['int32'] },
+  { name: 'maxPool2dWithIndices: ceilMode a number', make: () => [f32([1, 1, 4, 4])], call: ([x]) => pf.maxPool2dWithIndices(x, { kernelSize: 2, ceilMode: 1 as never }), error: ValueError, op: 'maxPool2dWithIndices', mentions: ['ceilMode'] },
+  { name: 'avgPool2d: divisorOverride 0.5', make: () => [f32([1, 1, 4, 4])], call: ([x]) => pf.avgPool2d(x, { kernelSize: 2, divisorOverride: 0.5 }), error: ValueError, op: 'avgPool2d', mentions: ['divisorOverride', '0.5'] },
+  { name: 'matmul: transposeB on a rank-1 operand', make: () => [f32([2, 3]), f32([3])], call: ([a, b]) => pf.matmul(a, b, { transposeB: true }), error: ShapeError, op: 'matmul', mentions: ['transposeB', '[3]'] },
+  { name: 'matmul: transposeA whose inner dims differ', make: () => [f32([2, 3]), f32([3, 4])], call: ([a, b]) => pf.matmul(a, b, { transposeA: true }), error: ShapeError, op: 'matmul', mentions: ['[2,3]ᵀ', '(2 vs 3)'] },
 ];
 
-runCases('ordering ops, cumsum, gelu, layerNorm', cases);
+runCases('ordering ops, cumsum, gelu, layerNorm, pad modes, pooling options, matmul flags', cases);

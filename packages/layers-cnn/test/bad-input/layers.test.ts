@@ -116,7 +116,21 @@ const chains: BadInputCase[] = [
   { name: 'Sequential CNN with BatchNorm2d: the wrong channels after a conv (counter kept)', make: layer(() => new nn.Sequential(new Conv2d(1, 3, 3), new BatchNorm2d(2)), () => f32([2, 1, 5, 5])), call: fwd, error: ShapeError, op: 'BatchNorm2d', mentions: ['[2,3,3,3]'] },
 ];
 
+const parity: BadInputCase[] = [
+  { name: "Conv2d: paddingMode 'mirror'", make: none, call: () => new Conv2d(2, 3, 3, { paddingMode: 'mirror' as never }), error: ValueError, op: 'Conv2d', mentions: ["'mirror'"] },
+  { name: "Conv2d: paddingMode 'reflect' with padding as large as the input", make: layer(() => new Conv2d(2, 3, 3, { padding: 4, paddingMode: 'reflect' }), () => f32([1, 2, 4, 4])), call: fwd, error: ValueError, op: 'pad', mentions: ["'reflect'", 'size 4'] },
+  { name: "Conv2d: paddingMode 'circular' on an int32 input", make: layer(() => new Conv2d(2, 3, 3, { padding: 1, paddingMode: 'circular' }), () => i32([1, 2, 4, 4])), call: fwd, error: DTypeError, op: 'Conv2d', mentions: ['int32'] },
+  { name: 'MaxPool2d: dilation 0', make: none, call: () => new MaxPool2d(2, { dilation: 0 }), error: ValueError, op: 'MaxPool2d', mentions: ['dilation', 'got 0'] },
+  { name: 'MaxPool2d: ceilMode a number', make: none, call: () => new MaxPool2d(2, { ceilMode: 1 as never }), error: ValueError, op: 'MaxPool2d', mentions: ['ceilMode', '1'] },
+  { name: 'MaxPool2d.forwardWithIndices: an int32 input', make: layer(() => new MaxPool2d(2), () => i32([1, 2, 4, 4])), call: ({ m, x }: Forward) => (m as MaxPool2d).forwardWithIndices(x), error: DTypeError, op: 'MaxPool2d', mentions: ['int32'] },
+  { name: 'MaxPool2d.forwardWithIndices: a disposed input', make: layer(() => new MaxPool2d(2), () => disposed(f32([1, 2, 4, 4]))), call: ({ m, x }: Forward) => (m as MaxPool2d).forwardWithIndices(x), error: DisposedError, op: 'maxPool2dWithIndices', mentions: ['[1,2,4,4]'] },
+  { name: 'MaxPool2d.forwardWithIndices: a dilated window larger than the input', make: layer(() => new MaxPool2d(3, { dilation: 3 }), () => f32([1, 2, 5, 5])), call: ({ m, x }: Forward) => (m as MaxPool2d).forwardWithIndices(x), error: ShapeError, op: 'maxPool2dWithIndices', mentions: ['[7,7]', '[1,2,5,5]'] },
+  { name: 'AvgPool2d: divisorOverride 0', make: none, call: () => new AvgPool2d(2, { divisorOverride: 0 }), error: ValueError, op: 'AvgPool2d', mentions: ['divisorOverride', 'got 0'] },
+  { name: 'AvgPool2d: ceilMode a string', make: none, call: () => new AvgPool2d(2, { ceilMode: 'yes' as never }), error: ValueError, op: 'AvgPool2d', mentions: ['ceilMode'] },
+];
+
 runCases('Conv2d', conv);
+runCases('paddingMode, dilation, ceilMode, indices, divisorOverride', parity);
 runCases('pooling and Flatten', pools);
 runCases('BatchNorm2d', norms);
 runCases('CNN layers in a Sequential', chains);

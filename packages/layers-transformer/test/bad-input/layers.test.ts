@@ -176,6 +176,17 @@ const decoding: BadInputCase[] = [
 
 runCases('embeddings and positional encodings', embeddings);
 runCases('LayerNorm', norms);
+const mhaOptions: BadInputCase[] = [
+  { name: 'MultiheadAttention: kdim 2.5', make: none, call: () => new MultiheadAttention(4, 2, { kdim: 2.5 }), error: ValueError, op: 'MultiheadAttention', mentions: ['kdim', '2.5'] },
+  { name: 'MultiheadAttention: addBiasKv a number', make: none, call: () => new MultiheadAttention(4, 2, { addBiasKv: 1 as never }), error: ValueError, op: 'MultiheadAttention', mentions: ['addBiasKv'] },
+  { name: 'MultiheadAttention: keys of embedDim when kdim is 3', make: layer(() => new MultiheadAttention(4, 2, { kdim: 3 }), () => q(), () => q(), () => q()), call: fwd, error: ShapeError, op: 'MultiheadAttention', mentions: ['3', '[2,3,4]'] },
+  { name: 'MultiheadAttention: values of the wrong width with vdim', make: layer(() => new MultiheadAttention(4, 2, { vdim: 6 }), () => q(), () => q(), () => q()), call: fwd, error: ShapeError, op: 'MultiheadAttention', mentions: ['6'] },
+  { name: 'MultiheadAttention: a mask of the unwidened size with addZeroAttn and addBiasKv', make: () => ({ m: new MultiheadAttention(4, 2, { addZeroAttn: true, addBiasKv: true }), x: [q(), q(), q(), bool([3, 4])] }), call: fwd, error: ShapeError, op: 'MultiheadAttention', mentions: ['[3,4]'] },
+  { name: 'MultiheadAttention: batch-first inputs to a sequence-first layer (batches disagree)', make: layer(() => new MultiheadAttention(4, 2, { batchFirst: false }), () => q(2, 3), () => q(2, 5), () => q(2, 5)), call: fwd, error: ShapeError, op: 'MultiheadAttention', mentions: ['[2,3,4]', '[2,5,4]'] },
+  { name: 'TransformerEncoderLayer: batchFirst a string', make: none, call: () => new TransformerEncoderLayer(4, 2, { batchFirst: 'no' as never }), error: ValueError, op: 'TransformerEncoderLayer', mentions: ['batchFirst'] },
+];
+
 runCases('attention', attention);
+runCases('MultiheadAttention options and sequence-first layers', mhaOptions);
 runCases('encoder and decoder layers, stacks and the Transformer', stacks);
 runCases('greedyDecode', decoding);
