@@ -149,9 +149,9 @@ describe('Transformer.forwardWithAttention', () => {
     const tgt = randn([1, 3, E]);
     const { attention } = model.forwardWithAttention(src, tgt, { tgtMask: causalMask(3) });
     // Post-norm layers: the first layer's self-attention sees its input unchanged.
-    const byHand = (x: Tensor, attn: { in_proj_weight: Tensor; in_proj_bias: Tensor | null }, head: number, causal: boolean): number[][] => {
+    const byHand = (x: Tensor, attn: { in_proj_weight: Tensor | null; in_proj_bias: Tensor | null }, head: number, causal: boolean): number[][] => {
       const X = x.tolist() as number[][][];
-      const W = attn.in_proj_weight.tolist() as number[][];
+      const W = attn.in_proj_weight!.tolist() as number[][];
       const bias = attn.in_proj_bias!.tolist() as number[];
       const proj = (row: number[], block: number): number[] =>
         Array.from({ length: d }, (_, j) => {

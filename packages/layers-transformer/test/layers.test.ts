@@ -229,7 +229,7 @@ describe('MultiheadAttention', () => {
     expect(f32(mha.in_proj_bias!).every((x) => x === 0)).toBe(true);
     expect(f32(mha.out_proj.bias!).every((x) => x === 0)).toBe(true);
     const bound = Math.sqrt(6 / (24 + 8));
-    expect(f32(mha.inProjWeight).every((x) => Math.abs(x) <= bound)).toBe(true);
+    expect(f32(mha.inProjWeight!).every((x) => Math.abs(x) <= bound)).toBe(true);
     expect(new MultiheadAttention(8, 2, { bias: false }).namedParameters().map(([n]) => n)).toEqual(['in_proj_weight', 'out_proj.weight']);
     expect(() => new MultiheadAttention(8, 3)).toThrow(pf.ValueError);
   });
@@ -239,7 +239,7 @@ describe('MultiheadAttention', () => {
     const S = key.shape[1]!;
     const H = mha.numHeads;
     const d = E / H;
-    const W = f32(mha.in_proj_weight);
+    const W = f32(mha.in_proj_weight!);
     const B = f32(mha.in_proj_bias!);
     const Wo = f32(mha.out_proj.weight);
     const Bo = f32(mha.out_proj.bias!);
