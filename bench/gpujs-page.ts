@@ -1,6 +1,8 @@
 /**
- * The browser side of `gpujs.ts`: times float32 matmul and one training step of the main job's
- * MLP on @profundo/backend-gpujs (webgl2 or webgpu) and on TensorFlow.js's WebGL and WebGPU backends, in
+ * The browser side of `gpujs.ts`: times float32 matmul, one training step of the main job's MLP,
+ * and one step of the CPU bench's LeNet and Transformer encoder layer (workloads/steps.ts; the
+ * networks of libs/profundo-models.ts and libs/tfjs-models.ts, same weights and batch) on
+ * @profundo/backend-gpujs (webgl2 or webgpu) and on TensorFlow.js's WebGL and WebGPU backends, in
  * the page it is loaded into. Exposes `globalThis.bench`.
  *
  * Every timing covers the GPU work, not just its submission: a run issues `repeats` ops and
@@ -14,6 +16,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
+import { stepModel } from './libs/profundo-models.js';
+import { MODELS } from './libs/tfjs-models.js';
+import { stepCases, stepData, type ModelName } from './workloads/steps.js';
 
 /** Which implementation a measurement runs on. */
 export type Lib = 'gpujs-webgl2' | 'gpujs-webgl' | 'gpujs-webgpu' | 'tfjs-webgl' | 'tfjs-webgpu';
@@ -145,5 +150,56 @@ async function mlpStep(lib: Lib, repeats: number, samples: number): Promise<numb
   return ms;
 }
 
-const bench = { matmul, mlpStep };
+/**
+ * ms per training step of the CPU bench's `model` ('lenet': Adam, batch 64; 'transformer': one
+ * encoder layer, SGD): forward, backward, update, loss read back (asynchronously, as WebGPU needs).
+ * Returns the first step's loss too, which must agree across libraries (same weights and batch).
+ */
+async function modelStep(lib: Lib, model: ModelName, repeats: number, samples: number): Promise<{ ms: number; loss: number }> {
+  await useLib(lib);
+  const c = stepCases.find((s) => s.model === model)!;
+  let first = NaN;
+  if (isTfjs(lib)) {
+    const m = MODELS[model](stepData(model));
+    const vars = Object.values(m.vars);
+    const opt = c.optimizer.kind === 'adam' ? tf.train.adam(c.optimizer.lr) : tf.train.sgd(c.optimizer.lr);
+    const ms = await time(async (r) => {
+      for (let i = 0; i < r; i++) {
+        const loss = opt.minimize(() => m.loss(m.x, m.y), true, vars)!;
+        if (i === r - 1 || Number.isNaN(first)) {
+          const v = (await loss.data())[0]!;
+          if (Number.isNaN(first)) first = v;
+        }
+        loss.dispose();
+      }
+    }, repeats, samples);
+    opt.dispose();
+    tf.dispose([...vars, m.x, m.y]);
+    return { ms, loss: first };
+  }
+  const { x, y, params, opt, loss } = stepModel(c);
+  const ms = await time(async (r) => {
+    for (let i = 0; i < r; i++) {
+      const l = tidy(() => {
+        opt.zeroGrad();
+        const v = loss(x, y);
+        v.backward();
+        opt.step();
+        return v.detach();
+      });
+      if (i === r - 1 || Number.isNaN(first)) {
+        const v = (await l.data())[0]!;
+        if (Number.isNaN(first)) first = v;
+      }
+      l.dispose();
+    }
+  }, repeats, samples);
+  opt.zeroGrad();
+  for (const p of params) p.dispose();
+  x.dispose();
+  y.dispose();
+  return { ms, loss: first };
+}
+
+const bench = { matmul, mlpStep, modelStep };
 (globalThis as { bench?: typeof bench }).bench = bench;

@@ -1,6 +1,9 @@
 /**
- * GPU benchmark in one headless Chromium: float32 matmul (256, 512, 1024) and one training step
- * of the main job's MLP (784 → 256 → 10, batch 64, SGD with momentum) on
+ * GPU benchmark in one headless Chromium: float32 matmul (256, 512, 1024), one training step
+ * of the main job's MLP (784 → 256 → 10, batch 64, SGD with momentum), and one step of the CPU
+ * bench's LeNet (conv 5×5 1→32, pool, conv 5×5 32→64, pool, 3136→128→10, Adam, batch 64) and
+ * Transformer encoder layer (B16, T32, d64, 4 heads, FFN 256, SGD), built from workloads/steps.ts's
+ * weights by libs/profundo-models.ts and libs/tfjs-models.ts, on
  * @profundo/backend-gpujs in its webgl2 and webgpu modes and on TensorFlow.js's WebGL and WebGPU
  * backends, with the ratios gpu.js webgl2 / tfjs webgl and gpu.js webgpu / tfjs webgpu.
  *
@@ -20,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import type { Lib } from './gpujs-page.js';
+import type { ModelName } from './workloads/steps.js';
 
 const ALL_LIBS: Lib[] = ['gpujs-webgl2', 'gpujs-webgpu', 'tfjs-webgl', 'tfjs-webgpu'];
 /** Also measurable with --libs, not by default: gpu.js on WebGL 1. */
@@ -57,7 +61,11 @@ await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const port = (server.address() as { port: number }).port;
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: FLAGS, ignoreDefaultArgs: ['--headless'] });
 
-type Bench = { matmul(lib: Lib, n: number, repeats: number, samples: number): Promise<number>; mlpStep(lib: Lib, repeats: number, samples: number): Promise<number> };
+type Bench = {
+  matmul(lib: Lib, n: number, repeats: number, samples: number): Promise<number>;
+  mlpStep(lib: Lib, repeats: number, samples: number): Promise<number>;
+  modelStep(lib: Lib, model: ModelName, repeats: number, samples: number): Promise<{ ms: number; loss: number }>;
+};
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e));
@@ -79,6 +87,18 @@ try {
   }
   const mlpSamples = quick ? 1 : 3;
   await measure('MLP train step', (lib) => page.evaluate(([l, s]) => (globalThis as unknown as { bench: Bench }).bench.mlpStep(l, 3, s), [lib, mlpSamples] as const));
+  // The CPU bench's LeNet (Adam) and Transformer encoder-layer (SGD) steps, same weights and batch
+  // everywhere; the first step's loss is printed so that a wrong network shows.
+  for (const [what, model, repeats] of [['LeNet step', 'lenet', quick ? 1 : 2], ['Transformer step', 'transformer', quick ? 2 : 3]] as const) {
+    await measure(what, async (lib) => {
+      const r = await page.evaluate(
+        ([l, m, n, s]) => (globalThis as unknown as { bench: Bench }).bench.modelStep(l, m, n, s),
+        [lib, model as ModelName, repeats, mlpSamples] as const,
+      );
+      console.log(`  ${''.padEnd(16)} ${lib.padEnd(13)} first loss ${r.loss.toFixed(5)}`);
+      return r.ms;
+    });
+  }
 
   const cell = (v: number | undefined, w: number) => (v === undefined ? '—' : v.toFixed(1)).padStart(w);
   const ratio = (x: number | undefined, y: number | undefined) => (x === undefined || y === undefined ? '—' : `${(x / y).toFixed(2)}×`).padStart(14);

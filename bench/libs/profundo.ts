@@ -8,9 +8,6 @@
  */
 import * as pf from '@profundo/core';
 import { createCpuBackend } from '@profundo/backend-cpu';
-import { Conv2d, Flatten, MaxPool2d } from '@profundo/layers-cnn';
-import { TransformerEncoderLayer } from '@profundo/layers-transformer';
-import { Adam, SGD } from '@profundo/optimizers';
 import type { HostTensor } from '../harness/data.js';
 import type { ConvCase } from '../workloads/conv.js';
 import { convInputs } from '../workloads/conv.js';
@@ -24,7 +21,8 @@ import {
 } from '../workloads/dispatch.js';
 import type { MatmulCase } from '../workloads/matmul.js';
 import { matmulInputs } from '../workloads/matmul.js';
-import { LENET, MLP, STATE_DICT_KEYS, TRANSFORMER, stepData, type StepCase } from '../workloads/steps.js';
+import type { StepCase } from '../workloads/steps.js';
+import { stepModel, tensor } from './profundo-models.js';
 import { NotAvailable, type Library, type Runner, type Workload } from './types.js';
 
 export type KernelPath = 'js' | 'simd' | 'relaxed-simd';
@@ -157,65 +155,13 @@ class ProfundoPath implements Library {
 
 // ----- training steps (on the current backend) -------------------------------------------------
 
-function tensor(t: HostTensor): pf.Tensor {
-  return t.values instanceof Int32Array
-    ? pf.tensor(t.values, { shape: t.shape, dtype: 'int32' })
-    : pf.tensor(t.values, { shape: t.shape });
-}
-
-/** The network (PyTorch layout and state-dict keys) and its loss. */
-function network(model: StepCase['model']): { net: pf.nn.Module; loss: (out: pf.Tensor, y: pf.Tensor) => pf.Tensor } {
-  const { nn } = pf;
-  switch (model) {
-    case 'mlp':
-      return {
-        net: new nn.Sequential(new nn.Linear(MLP.input, MLP.hidden), new nn.ReLU(), new nn.Linear(MLP.hidden, MLP.classes)),
-        loss: (out, y) => nn.crossEntropy(out, y),
-      };
-    case 'transformer': {
-      const { dModel, heads, ff, eps } = TRANSFORMER;
-      return {
-        net: new TransformerEncoderLayer(dModel, heads, { dimFeedforward: ff, dropout: 0, layerNormEps: eps }),
-        loss: (out, y) => nn.mseLoss(out, y),
-      };
-    }
-    case 'lenet': {
-      const { c1, c2, hidden, classes } = LENET;
-      return {
-        net: new nn.Sequential(
-          new Conv2d(1, c1, 5, { padding: 2 }),
-          new nn.ReLU(),
-          new MaxPool2d(2),
-          new Conv2d(c1, c2, 5, { padding: 2 }),
-          new nn.ReLU(),
-          new MaxPool2d(2),
-          new Flatten(),
-          new nn.Linear(c2 * 7 * 7, hidden),
-          new nn.ReLU(),
-          new nn.Linear(hidden, classes),
-        ),
-        loss: (out, y) => nn.crossEntropy(out, y),
-      };
-    }
-  }
-}
-
 function step(c: StepCase): Runner {
-  const data = stepData(c.model);
-  const { net, loss } = network(c.model);
-  const keys = STATE_DICT_KEYS[c.model];
-  const state = Object.fromEntries(Object.entries(data.params).map(([k, t]) => [keys[k]!, tensor(t)]));
-  net.loadStateDict(state);
-  pf.dispose(Object.values(state));
-  const x = tensor(data.x);
-  const y = tensor(data.y);
-  const params = net.parameters();
-  const opt = c.optimizer.kind === 'adam' ? new Adam(params, { lr: c.optimizer.lr }) : new SGD(params, { lr: c.optimizer.lr });
+  const { x, y, params, opt, loss } = stepModel(c);
   return {
     run: () =>
       pf.tidy(() => {
         opt.zeroGrad();
-        const l = loss(net.forward(x), y);
+        const l = loss(x, y);
         l.backward();
         opt.step();
         return l.item();
