@@ -49,6 +49,24 @@ describe('lab experiments (tiny)', () => {
     });
   }
 
+  it('c16 trains both models at every distance and times their steps', async () => {
+    const c16 = experiments.find((e) => e.id === 'c16')!;
+    const report = await runExperiment(c16, { outDir: join(out, 'c16-check'), seed: 0, tiny: true, log: () => {} });
+    const n = report.outcome.numbers as { lengths: number[]; parameters: Record<string, number>; results: { model: string; L: number; accuracy: number; msPerStep: number }[] };
+    expect(Object.keys(n.parameters).sort()).toEqual(['LSTM', 'Transformer encoder']);
+    const [a, b] = Object.values(n.parameters) as [number, number];
+    expect(Math.max(a, b) / Math.min(a, b)).toBeLessThan(1.2); // similar parameter counts
+    for (const L of n.lengths)
+      for (const model of ['LSTM', 'Transformer encoder']) {
+        const row = n.results.find((x) => x.model === model && x.L === L)!;
+        expect(row.accuracy).toBeGreaterThanOrEqual(0);
+        expect(row.accuracy).toBeLessThanOrEqual(1);
+        expect(row.msPerStep).toBeGreaterThan(0);
+      }
+    expect(report.outcome.plots).toHaveProperty('accuracy-vs-distance');
+    expect(report.outcome.plots).toHaveProperty('step-time-vs-length');
+  });
+
   it('runs from the command line: pnpm run lab c10 --tiny', () => {
     const root = fileURLToPath(new URL('../../..', import.meta.url));
     const dir = join(out, 'cli');
