@@ -20,7 +20,7 @@ import {
   type TensorInfo,
   type UnaryOp,
 } from '@profundo/core';
-import { conv2dBackpropFilterSource, conv2dBackpropInputSource, conv2dSource, convGeometry } from './conv.js';
+import { conv2dBackpropFilterSource, conv2dBackpropInputSource, conv2dSource, convGeometry, convUnpackSource, dyPackSource, im2colPackSource, im2colRowsPackSource, type ConvGeometry } from './conv.js';
 import { Device, GpuStorage, MAX_ELEMENTS, type DeviceMemoryInfo, type GpujsMode } from './device.js';
 import {
   argmaxSource,
@@ -132,6 +132,7 @@ export class GpujsBackend implements Backend {
       const g = convGeometry(x.shape, weight.shape, params);
       const n = g.N * g.O * g.OH * g.OW;
       if (n > 0 && g.Cg === 0) return this.#fill('conv2d', n, 0);
+      if (n > 0 && !this.#device.async && g.G === 1 && n * g.Cg * g.kH * g.kW >= BLOCKED_MATMUL) return this.#blockedConv2d(x, weight, g);
       return this.#run('conv2d', n > 0 ? conv2dSource(g) : '', n, [x, weight]);
     },
     conv2dBackpropInput: (dy: TensorInfo, weight: TensorInfo, inputShape: readonly number[], params: Conv2dParams): DataHandle => {
@@ -144,6 +145,7 @@ export class GpujsBackend implements Backend {
       const g = convGeometry(x.shape, weightShape, params);
       const n = sizeOf(weightShape);
       if (n > 0 && g.N === 0) return this.#fill('conv2dBackpropFilter', n, 0);
+      if (n > 0 && !this.#device.async && g.G === 1 && n * g.N * g.OH * g.OW >= BLOCKED_MATMUL) return this.#blockedConv2dFilter(x, dy, g);
       return this.#run('conv2dBackpropFilter', n > 0 ? conv2dBackpropFilterSource(g) : '', n, [x, dy]);
     },
     maxPool2d: (x: TensorInfo, params: Pool2dParams): DataHandle => {
@@ -317,6 +319,46 @@ export class GpujsBackend implements Backend {
     device.dispose(pa);
     device.dispose(pb);
     const out = device.run('gpujs matmul', unpackSource(batch, m, n), batch * m * n, [c]);
+    device.dispose(c);
+    return out;
+  }
+
+  /**
+   * The GL modes' forward conv (one group) for larger sizes: the weights packed as matmul's A, the
+   * input's columns packed straight from NCHW as its B, 2×2 blocks, unpacked to NCHW (conv.ts).
+   */
+  #blockedConv2d(x: TensorInfo, w: TensorInfo, g: ConvGeometry): GpuStorage {
+    const device = this.#device;
+    const K = g.C * g.kH * g.kW;
+    const P = g.N * g.OH * g.OW;
+    const pw = packedShape(1, g.O, K);
+    const pc = packedShape(1, P, K);
+    const pa = device.run('gpujs conv2d', packSource(1, g.O, K, K, 1), pw.rows * pw.k4, [storageOf(w.handle)], [], 'texels');
+    const pb = device.run('gpujs conv2d', im2colPackSource(g), pc.rows * pc.k4, [storageOf(x.handle)], [], 'texels');
+    const c = device.run('gpujs conv2d', blockedMatmulSource(1, 1, g.O, K, P), Math.ceil(g.O / 2) * Math.ceil(P / 2), [pa, pb], [], 'texels');
+    device.dispose(pa);
+    device.dispose(pb);
+    const out = device.run('gpujs conv2d', convUnpackSource(g), g.N * g.O * g.OH * g.OW, [c]);
+    device.dispose(c);
+    return out;
+  }
+
+  /**
+   * The GL modes' filter gradient (one group) for larger sizes: `dy` packed along the output
+   * positions as matmul's A, the input's columns along them as its B, 2×2 blocks, unpacked to OIHW.
+   */
+  #blockedConv2dFilter(x: TensorInfo, dy: TensorInfo, g: ConvGeometry): GpuStorage {
+    const device = this.#device;
+    const K = g.C * g.kH * g.kW;
+    const P = g.N * g.OH * g.OW;
+    const pd = packedShape(1, g.O, P);
+    const pc = packedShape(1, K, P);
+    const pa = device.run('gpujs conv2dBackpropFilter', dyPackSource(g), pd.rows * pd.k4, [storageOf(dy.handle)], [], 'texels');
+    const pb = device.run('gpujs conv2dBackpropFilter', im2colRowsPackSource(g), pc.rows * pc.k4, [storageOf(x.handle)], [], 'texels');
+    const c = device.run('gpujs conv2dBackpropFilter', blockedMatmulSource(1, 1, g.O, P, K), Math.ceil(g.O / 2) * Math.ceil(K / 2), [pa, pb], [], 'texels');
+    device.dispose(pa);
+    device.dispose(pb);
+    const out = device.run('gpujs conv2dBackpropFilter', unpackSource(1, g.O, K), g.O * K, [c]);
     device.dispose(c);
     return out;
   }

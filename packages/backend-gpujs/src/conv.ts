@@ -127,3 +127,126 @@ export function conv2dBackpropFilterSource(g: ConvGeometry): string {
   body += cols.close + rows.close + 'return acc;\n';
   return kernelSource(['x', 'dy'], body);
 }
+
+/**
+ * Forward as a blocked matmul (GL modes, one group): `Y[o, (n, oh, ow)] = Σ_k W[o, k] ·
+ * cols[k, (n, oh, ow)]` with `k = (c, p, q)`, where {@link im2colPackSource} writes the columns
+ * straight into the four-channel texels that matmul.ts's {@link blockedMatmulSource} reads (no
+ * one-value-per-element im2col in between), the weights are packed by its `packSource` (rows O,
+ * K = C·kH·kW contiguous) and {@link convUnpackSource} writes the 2×2 blocks back as NCHW.
+ * The backend takes it for at least 2^15 multiply-adds, where it replaces {@link conv2dSource}'s
+ * scalar fetch per multiply-add with one texel fetch per four. One difference from the one-output
+ * kernel: a tap that lands in the padding multiplies a zero column entry instead of being
+ * skipped, so an infinite weight gives NaN there (a NaN or infinite input value propagates the same).
+ */
+
+/**
+ * The packed columns of the convolution: texel `(r, t)` of `[rows, ceil(K / 4)]` (rows = N·OH·OW
+ * padded to even) holds `cols[4t .. 4t + 3, r]`: for output position `r = (n, oh, ow)` and tap
+ * `k = (c, p, q)`, `x[n, c, oh·sH + p·dH − top, ow·sW + q·dW − left]`, 0 where that lies in the
+ * padding, past K or past the last row.
+ */
+export function im2colPackSource(g: ConvGeometry): string {
+  const { N, C, H, W, kH, kW, OH, OW, sH, sW, dH, dW, top, left } = g;
+  const K = C * kH * kW;
+  const P = N * OH * OW;
+  const rows = P + (P % 2);
+  const k4 = Math.ceil(K / 4);
+  const { code, coords } = unravel([rows, k4], 'i', 'z');
+  const [r, t] = coords as [string, string];
+  const pos = unravel([N, OH, OW], r, 'r');
+  const [n, oh, ow] = pos.coords as [string, string, string];
+  let body = code + 'let v0 = 0;\nlet v1 = 0;\nlet v2 = 0;\nlet v3 = 0;\n';
+  let lanes = pos.code;
+  lanes += `let xb = ${linear([n], [C * H * W])};\nlet h0 = ${times(oh, sH)} - ${top};\nlet w0 = ${times(ow, sW)} - ${left};\n`;
+  for (let l = 0; l < 4; l++) {
+    const kk = `k${l}`;
+    const tap = unravel([C, kH, kW], kk, `t${l}`);
+    const [c, p, q] = tap.coords as [string, string, string];
+    let lane = `let ${kk} = ${t} * 4${l ? ` + ${l}` : ''};\n${tap.code}`;
+    lane += `let hh${l} = h0 + ${times(p, dH)};\nlet ww${l} = w0 + ${times(q, dW)};\n`;
+    const at = linear([c], [H * W]);
+    lane += `if (hh${l} >= 0 && hh${l} < ${H} && ww${l} >= 0 && ww${l} < ${W}) { v${l} = x[xb + ${at === '0' ? '' : `${at} + `}hh${l} * ${W} + ww${l}]; }\n`;
+    // The last texel may run past K: its missing lanes stay 0 (lane 0 never does).
+    lanes += K % 4 === 0 || l === 0 ? lane : `if (${t} * 4 + ${l} < ${K}) {\n${lane}}\n`;
+  }
+  body += rows === P ? lanes : `if (${r} < ${P}) {\n${lanes}}\n`;
+  body += 'return [v0, v1, v2, v3];\n';
+  return kernelSource(['x'], body);
+}
+
+/** `y[n, o, oh, ow]` (NCHW, one value per element) from the 2×2 blocks of `Y[O, N·OH·OW]`. */
+export function convUnpackSource(g: ConvGeometry): string {
+  const { N, O, OH, OW } = g;
+  const S = OH * OW;
+  const nb = Math.ceil((N * S) / 2);
+  const { code, coords } = unravel([N, O, S], 'i', 'c');
+  const [n, o, s] = coords as [string, string, string];
+  const half = (c: string, v: string) => `let ${v} = Math.floor(${c} * 0.5);\nlet ${v}r = ${c} - ${v} * 2;\n`;
+  const body =
+    `${code}let col = ${linear([n, s], [S, 1])};\n` +
+    `${half(o, 'hm')}${half('col', 'hn')}` +
+    `let v = c[hm * ${nb} + hn];\n` +
+    'if (hmr == 0) {\nif (hnr == 0) { return v[0]; }\nreturn v[1];\n}\n' +
+    'if (hnr == 0) { return v[2]; }\nreturn v[3];\n';
+  return kernelSource(['c'], body);
+}
+
+/**
+ * Filter gradient as a blocked matmul (GL modes, one group): `dW[o, k] = Σ_r dy[o, r] · cols[k, r]`
+ * over the output positions `r = (n, oh, ow)`, which are the product's K here. This packs `dy`
+ * as matmul's A: texel `(o, t)` of `[O (padded to even), ceil(P / 4)]` holds `dy[n, o, oh, ow]` for
+ * `r = 4t .. 4t + 3` (0 past P or past O). The product's `[O, C·kH·kW]` is `dW` in OIHW order, so
+ * matmul.ts's `unpackSource` writes it back.
+ */
+export function dyPackSource(g: ConvGeometry): string {
+  const { N, O, OH, OW } = g;
+  const S = OH * OW;
+  const P = N * S;
+  const rows = O + (O % 2);
+  const p4 = Math.ceil(P / 4);
+  const { code, coords } = unravel([rows, p4], 'i', 'z');
+  const [o, t] = coords as [string, string];
+  let lanes = '';
+  for (let l = 0; l < 4; l++) {
+    const pos = unravel([N, S], `r${l}`, `u${l}`);
+    const [n, s] = pos.coords as [string, string];
+    const lane = `let r${l} = ${t} * 4${l ? ` + ${l}` : ''};\n${pos.code}v${l} = dy[${linear([n, o, s], [O * S, S, 1])}];\n`;
+    lanes += P % 4 === 0 || l === 0 ? lane : `if (${t} * 4 + ${l} < ${P}) {\n${lane}}\n`;
+  }
+  let body = code + 'let v0 = 0;\nlet v1 = 0;\nlet v2 = 0;\nlet v3 = 0;\n';
+  body += rows === O ? lanes : `if (${o} < ${O}) {\n${lanes}}\n`;
+  body += 'return [v0, v1, v2, v3];\n';
+  return kernelSource(['dy'], body);
+}
+
+/**
+ * The columns packed along the output positions, matmul's B for {@link dyPackSource}: texel
+ * `(k, t)` of `[K (padded to even), ceil(P / 4)]` holds `cols[k, r]` for `r = 4t .. 4t + 3`: tap
+ * `k = (c, p, q)` at output position `r = (n, oh, ow)`, that is `x[n, c, oh·sH + p·dH − top,
+ * ow·sW + q·dW − left]`, 0 in the padding, past P or past K.
+ */
+export function im2colRowsPackSource(g: ConvGeometry): string {
+  const { N, C, H, W, kH, kW, OH, OW, sH, sW, dH, dW, top, left } = g;
+  const K = C * kH * kW;
+  const P = N * OH * OW;
+  const rows = K + (K % 2);
+  const p4 = Math.ceil(P / 4);
+  const { code, coords } = unravel([rows, p4], 'i', 'z');
+  const [k, t] = coords as [string, string];
+  const tap = unravel([C, kH, kW], k, 't');
+  const [c, p, q] = tap.coords as [string, string, string];
+  let lanes = tap.code + `let hp = ${times(p, dH)} - ${top};\nlet wq = ${times(q, dW)} - ${left};\nlet xc = ${linear([c], [H * W])};\n`;
+  for (let l = 0; l < 4; l++) {
+    const pos = unravel([N, OH, OW], `r${l}`, `u${l}`);
+    const [n, oh, ow] = pos.coords as [string, string, string];
+    let lane = `let r${l} = ${t} * 4${l ? ` + ${l}` : ''};\n${pos.code}`;
+    lane += `let hh${l} = ${times(oh, sH)} + hp;\nlet ww${l} = ${times(ow, sW)} + wq;\n`;
+    lane += `if (hh${l} >= 0 && hh${l} < ${H} && ww${l} >= 0 && ww${l} < ${W}) { v${l} = x[${linear([n], [C * H * W])} + xc + hh${l} * ${W} + ww${l}]; }\n`;
+    lanes += P % 4 === 0 || l === 0 ? lane : `if (${t} * 4 + ${l} < ${P}) {\n${lane}}\n`;
+  }
+  let body = code + 'let v0 = 0;\nlet v1 = 0;\nlet v2 = 0;\nlet v3 = 0;\n';
+  body += rows === K ? lanes : `if (${k} < ${K}) {\n${lanes}}\n`;
+  body += 'return [v0, v1, v2, v3];\n';
+  return kernelSource(['x'], body);
+}

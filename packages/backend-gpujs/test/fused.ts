@@ -45,6 +45,9 @@ const CONVS: { x: number[]; w: number[]; p: Conv2dParams }[] = [
   // H: stride larger than the kernel span (rows no tap reads); W: inverse of 3 mod 4 is 3;
   // padding on one side only.
   { x: [2, 2, 11, 10], w: [4, 2, 2, 3], p: { stride: [4, 4], padding: [0, 3, 2, 0], dilation: [2, 3], groups: 1 } },
+  // Large enough (N·O·OH·OW·K = 36,750 multiply-adds) for the GL modes' blocked forward: odd O
+  // (7) and N·OH·OW (175), K = 30 not a multiple of 4, stride, dilation and uneven padding.
+  { x: [5, 5, 9, 8], w: [7, 5, 3, 2], p: { stride: [2, 1], padding: [1, 2, 0, 1], dilation: [1, 2], groups: 1 } },
 ];
 
 const POOLS: Pool2dParams[] = [
