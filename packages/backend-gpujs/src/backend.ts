@@ -20,7 +20,7 @@ import {
   type TensorInfo,
   type UnaryOp,
 } from '@profundo/core';
-import { conv2dBackpropFilterSource, conv2dBackpropInputSource, conv2dSource, convGeometry, convUnpackSource, dyPackSource, im2colPackSource, im2colRowsPackSource, type ConvGeometry } from './conv.js';
+import { conv2dBackpropFilterSource, conv2dBackpropInputSource, conv2dSource, convGeometry, convUnpackSource, dyColsPackSource, dyPackSource, im2colPackSource, im2colRowsPackSource, weightTPackSource, type ConvGeometry } from './conv.js';
 import { Device, GpuStorage, MAX_ELEMENTS, type DeviceMemoryInfo, type GpujsMode } from './device.js';
 import {
   argmaxSource,
@@ -139,6 +139,7 @@ export class GpujsBackend implements Backend {
       const g = convGeometry(inputShape, weight.shape, params);
       const n = sizeOf(inputShape);
       if (n > 0 && g.Og === 0) return this.#fill('conv2dBackpropInput', n, 0);
+      if (n > 0 && !this.#device.async && g.G === 1 && n * g.O * g.kH * g.kW >= BLOCKED_MATMUL) return this.#blockedConv2dInput(dy, weight, g);
       return this.#run('conv2dBackpropInput', n > 0 ? conv2dBackpropInputSource(g) : '', n, [dy, weight]);
     },
     conv2dBackpropFilter: (x: TensorInfo, dy: TensorInfo, weightShape: readonly number[], params: Conv2dParams): DataHandle => {
@@ -359,6 +360,27 @@ export class GpujsBackend implements Backend {
     device.dispose(pa);
     device.dispose(pb);
     const out = device.run('gpujs conv2dBackpropFilter', unpackSource(1, g.O, K), g.O * K, [c]);
+    device.dispose(c);
+    return out;
+  }
+
+  /**
+   * The GL modes' input gradient (one group) for larger sizes: the weights packed transposed as
+   * matmul's A, dy's columns (one per input position) as its B, 2×2 blocks, unpacked to NCHW.
+   */
+  #blockedConv2dInput(dy: TensorInfo, w: TensorInfo, g: ConvGeometry): GpuStorage {
+    const device = this.#device;
+    const K = g.O * g.kH * g.kW;
+    const P = g.N * g.H * g.W;
+    const pw = packedShape(1, g.C, K);
+    const pc = packedShape(1, P, K);
+    const pa = device.run('gpujs conv2dBackpropInput', weightTPackSource(g), pw.rows * pw.k4, [storageOf(w.handle)], [], 'texels');
+    const pb = device.run('gpujs conv2dBackpropInput', dyColsPackSource(g), pc.rows * pc.k4, [storageOf(dy.handle)], [], 'texels');
+    const c = device.run('gpujs conv2dBackpropInput', blockedMatmulSource(1, 1, g.C, K, P), Math.ceil(g.C / 2) * Math.ceil(P / 2), [pa, pb], [], 'texels');
+    device.dispose(pa);
+    device.dispose(pb);
+    // dx is [N, C, H, W]: the forward's unpack with C in O's place and H, W in OH, OW's.
+    const out = device.run('gpujs conv2dBackpropInput', convUnpackSource({ ...g, O: g.C, OH: g.H, OW: g.W }), g.N * g.C * g.H * g.W, [c]);
     device.dispose(c);
     return out;
   }

@@ -10,6 +10,10 @@
  * - filter gradient: each weight element loops over the batch and the output positions whose
  *   tap reads inside the input.
  *
+ * On the GL modes, one-group convolutions of at least 2^15 multiply-adds take blocked, packed
+ * versions of all three instead (from {@link im2colPackSource} on): each is one of matmul.ts's
+ * 2×2-blocked products over operands packed straight from NCHW / OIHW.
+ *
  * @internal
  * @module
  */
@@ -249,4 +253,68 @@ export function im2colRowsPackSource(g: ConvGeometry): string {
   body += rows === K ? lanes : `if (${k} < ${K}) {\n${lanes}}\n`;
   body += 'return [v0, v1, v2, v3];\n';
   return kernelSource(['x'], body);
+}
+
+/**
+ * Input gradient as a blocked matmul (GL modes, one group): `dx[c, (n, h, w)] = Σ_k Wᵀ[c, k] ·
+ * dcols[k, (n, h, w)]` over `k = (o, p, q)`. This packs the weights as matmul's A: texel `(c, t)`
+ * of `[C (padded to even), ceil(K / 4)]` holds `w[o, c, p, q]` for `k = 4t .. 4t + 3` (0 past K or
+ * past C).
+ */
+export function weightTPackSource(g: ConvGeometry): string {
+  const { C, O, kH, kW } = g;
+  const T = kH * kW;
+  const K = O * T;
+  const rows = C + (C % 2);
+  const k4 = Math.ceil(K / 4);
+  const { code, coords } = unravel([rows, k4], 'i', 'z');
+  const [c, t] = coords as [string, string];
+  let lanes = '';
+  for (let l = 0; l < 4; l++) {
+    const tap = unravel([O, T], `k${l}`, `u${l}`);
+    const [o, pq] = tap.coords as [string, string];
+    const lane = `let k${l} = ${t} * 4${l ? ` + ${l}` : ''};\n${tap.code}v${l} = w[${linear([o, c, pq], [C * T, T, 1])}];\n`;
+    lanes += K % 4 === 0 || l === 0 ? lane : `if (${t} * 4 + ${l} < ${K}) {\n${lane}}\n`;
+  }
+  let body = code + 'let v0 = 0;\nlet v1 = 0;\nlet v2 = 0;\nlet v3 = 0;\n';
+  body += rows === C ? lanes : `if (${c} < ${C}) {\n${lanes}}\n`;
+  body += 'return [v0, v1, v2, v3];\n';
+  return kernelSource(['w'], body);
+}
+
+/**
+ * The gradient's columns, matmul's B for {@link weightTPackSource}: texel `(r, t)` of `[rows,
+ * ceil(K / 4)]` (rows = N·H·W padded to even) holds, for input position `r = (n, h, w)` and
+ * `k = (o, p, q)`, `dy[n, o, oh, ow]` where `oh·sH + p·dH − top = h` and `ow·sW + q·dW − left = w`
+ * (the output position whose tap (p, q) read x[n, ·, h, w]), 0 where there is none, past K or
+ * past the last row.
+ */
+export function dyColsPackSource(g: ConvGeometry): string {
+  const { N, H, W, O, kH, kW, OH, OW, sH, sW, dH, dW, top, left } = g;
+  const T = kH * kW;
+  const K = O * T;
+  const P = N * H * W;
+  const rows = P + (P % 2);
+  const k4 = Math.ceil(K / 4);
+  const { code, coords } = unravel([rows, k4], 'i', 'z');
+  const [r, t] = coords as [string, string];
+  const pos = unravel([N, H, W], r, 'r');
+  const [n, h, w] = pos.coords as [string, string, string];
+  let lanes = pos.code + `let yb = ${linear([n], [O * OH * OW])};\nlet h0 = ${h} + ${top};\nlet w0 = ${w} + ${left};\n`;
+  for (let l = 0; l < 4; l++) {
+    const tap = unravel([O, kH, kW], `k${l}`, `t${l}`);
+    const [o, p, q] = tap.coords as [string, string, string];
+    let lane = `let k${l} = ${t} * 4${l ? ` + ${l}` : ''};\n${tap.code}`;
+    lane += `let nh${l} = h0 - ${times(p, dH)};\nlet nw${l} = w0 - ${times(q, dW)};\n`;
+    // oh = nh / sH when that is an integer in [0, OH) (nh < 0 gives oh < 0 or a remainder).
+    lane += floorDiv(`oh${l}`, `nh${l}`, sH) + floorDiv(`ow${l}`, `nw${l}`, sW);
+    lane +=
+      `if (nh${l} >= 0 && nw${l} >= 0 && oh${l} < ${OH} && ow${l} < ${OW} && ${times(`oh${l}`, sH)} == nh${l} && ${times(`ow${l}`, sW)} == nw${l}) ` +
+      `{ v${l} = dy[yb + ${linear([o], [OH * OW])} + oh${l} * ${OW} + ow${l}]; }\n`;
+    lanes += K % 4 === 0 || l === 0 ? lane : `if (${t} * 4 + ${l} < ${K}) {\n${lane}}\n`;
+  }
+  let body = code + 'let v0 = 0;\nlet v1 = 0;\nlet v2 = 0;\nlet v3 = 0;\n';
+  body += rows === P ? lanes : `if (${r} < ${P}) {\n${lanes}}\n`;
+  body += 'return [v0, v1, v2, v3];\n';
+  return kernelSource(['dy'], body);
 }
