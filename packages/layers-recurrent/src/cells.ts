@@ -4,7 +4,6 @@
  * @module
  */
 import { DTypeError, ShapeError, ValueError, add, matmul, nn, reshape, tidy, transpose, zeros, zerosLike, type Tensor } from '@profundo/core';
-import { expectFloat, expectLive, expectOneBackend } from './check.js';
 import { gateCount, stepCell, type CellMode } from './step.js';
 
 /** Options of {@link RNNCell}, {@link LSTMCell} and {@link GRUCell}. */
@@ -81,10 +80,10 @@ abstract class CellBase extends nn.Module {
   protected step(x: Tensor, hx: Tensor | undefined, cx: Tensor | undefined): [Tensor, Tensor | null] {
     const layer = this.layerName;
     const isLstm = this.mode === 'LSTM';
-    expectLive(layer, x);
-    if (hx) expectLive(layer, hx, 'hx');
-    if (cx) expectLive(layer, cx, 'cx');
-    expectFloat(layer, x);
+    nn.expectLive(layer, x);
+    if (hx) nn.expectLive(layer, hx, 'hx');
+    if (cx) nn.expectLive(layer, cx, 'cx');
+    nn.expectFloat(layer, x);
     if ((x.rank !== 1 && x.rank !== 2) || x.shape[x.rank - 1] !== this.inputSize) {
       throw new ShapeError(layer, `expected input [N, ${this.inputSize}] or [${this.inputSize}], got [${x.shape}]`);
     }
@@ -96,7 +95,7 @@ abstract class CellBase extends nn.Module {
       if (s.dtype !== 'float32') throw new DTypeError(layer, `${what} must be float32, got ${s.dtype} [${s.shape}]`);
       if (s.shape.join() !== want.join()) throw new ShapeError(layer, `${what} must be [${want}] for input [${x.shape}], got [${s.shape}]`);
     }
-    expectOneBackend(layer, [['the input', x], ['hx', hx], ['cx', cx], ...this.namedParameters()]);
+    nn.expectOneBackend(layer, [['the input', x], ['hx', hx], ['cx', cx], ...this.namedParameters()]);
     const x2 = batched ? x : reshape(x, [1, this.inputSize]);
     let xw = matmul(x2, transpose(this.weight_ih, 0, 1));
     if (this.bias_ih) xw = add(xw, this.bias_ih);

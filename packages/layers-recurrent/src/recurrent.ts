@@ -19,7 +19,6 @@ import {
   zerosLike,
   type Tensor,
 } from '@profundo/core';
-import { expectFloat, expectLive, expectOneBackend } from './check.js';
 import { gateCount, stepCell, type CellMode } from './step.js';
 
 /** Options of {@link RNN}, {@link LSTM} and {@link GRU}; defaults as in PyTorch. */
@@ -125,10 +124,10 @@ abstract class RecurrentBase extends nn.Module {
   protected run(x: Tensor, h0: Tensor | undefined, c0: Tensor | undefined): [Tensor, Tensor, Tensor | null] {
     const layer = this.layerName;
     const isLstm = this.mode === 'LSTM';
-    expectLive(layer, x);
-    if (h0) expectLive(layer, h0, isLstm ? 'h0' : 'hx');
-    if (c0) expectLive(layer, c0, 'c0');
-    expectFloat(layer, x);
+    nn.expectLive(layer, x);
+    if (h0) nn.expectLive(layer, h0, isLstm ? 'h0' : 'hx');
+    if (c0) nn.expectLive(layer, c0, 'c0');
+    nn.expectFloat(layer, x);
     if (x.rank !== 2 && x.rank !== 3) {
       throw new ShapeError(layer, `expected a 3-d input ${this.batchFirst ? '[N, L, inputSize]' : '[L, N, inputSize]'} or a 2-d unbatched [L, inputSize], got [${x.shape}]`);
     }
@@ -148,7 +147,7 @@ abstract class RecurrentBase extends nn.Module {
         throw new ShapeError(layer, `${what} must be [${stateShape}] (D·numLayers, ${batched ? 'N, ' : ''}hiddenSize) for input [${x.shape}], got [${s.shape}]`);
       }
     }
-    expectOneBackend(layer, [['the input', x], [isLstm ? 'h0' : 'hx', h0], ['c0', c0], ...this.namedParameters()]);
+    nn.expectOneBackend(layer, [['the input', x], [isLstm ? 'h0' : 'hx', h0], ['c0', c0], ...this.namedParameters()]);
 
     // Time-major, batched: [L, N, in].
     let seq = batched ? (this.batchFirst ? transpose(x, 0, 1) : x) : reshape(x, [steps, 1, this.inputSize]);

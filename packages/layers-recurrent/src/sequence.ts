@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { DTypeError, ShapeError, ValueError, onesLike, pad, reshape, stack, type Tensor } from '@profundo/core';
-import { expectLive, expectOneBackend } from './check.js';
+import { DTypeError, ShapeError, ValueError, nn, onesLike, pad, reshape, stack, type Tensor } from '@profundo/core';
 
 /** Options of {@link padSequence}; defaults as in PyTorch's `pad_sequence`. */
 export interface PadSequenceOptions {
@@ -56,7 +55,7 @@ export interface PaddedSequence {
 export function padSequence(sequences: readonly Tensor[], options: PadSequenceOptions = {}): PaddedSequence {
   const op = 'padSequence';
   if (!Array.isArray(sequences) || sequences.length === 0) throw new ValueError(op, 'needs a non-empty array of tensors');
-  sequences.forEach((s, i) => expectLive(op, s, `sequence ${i}`));
+  sequences.forEach((s, i) => nn.expectLive(op, s, `sequence ${i}`));
   const paddingValue = options.paddingValue ?? 0;
   if (typeof paddingValue !== 'number' || Number.isNaN(paddingValue)) throw new ValueError(op, `paddingValue must be a number, got ${String(paddingValue)}`);
   const first = sequences[0]!;
@@ -69,7 +68,7 @@ export function padSequence(sequences: readonly Tensor[], options: PadSequenceOp
     if (s.dtype !== first.dtype) throw new DTypeError(op, `sequence ${i} is ${s.dtype}, sequence 0 ${first.dtype}`);
     if (s.shape[0] === 0) throw new ShapeError(op, `sequence ${i} is empty: [${s.shape}]`);
   });
-  expectOneBackend(op, sequences.map((s, i) => [`sequence ${i}`, s] as const));
+  nn.expectOneBackend(op, sequences.map((s, i) => [`sequence ${i}`, s] as const));
   const lengths = sequences.map((s) => s.shape[0]!);
   const T = Math.max(...lengths);
   const dim = options.batchFirst ? 0 : 1;

@@ -4,7 +4,6 @@
  * @module
  */
 import { DTypeError, DisposedError, ShapeError, ValueError, add, matmul, mul, nn, softmax, tensor, where, type Tensor } from '@profundo/core';
-import { expectOneBackend } from './check.js';
 
 /**
  * A causal ("square subsequent") mask: bool `[length, keyLength]`, true where key position
@@ -71,7 +70,7 @@ export function attention(
   for (const [name, t] of [['q', q], ['k', k], ['v', v]] as const) {
     if (t.dtype !== 'float32') throw new DTypeError(op, `${name} must be float32, got ${t.dtype}`);
   }
-  expectOneBackend(op, [['q', q], ['k', k], ['v', v], ...masks.map((m) => ['a mask', m] as const)]);
+  nn.expectOneBackend(op, [['q', q], ['k', k], ['v', v], ...masks.map((m) => ['a mask', m] as const)]);
   const p = options.dropout ?? 0;
   if (!(p >= 0 && p <= 1)) throw new ValueError(op, `dropout must be in [0, 1], got ${p}`);
   if (options.scale !== undefined && !Number.isFinite(options.scale)) throw new ValueError(op, `scale must be a finite number, got ${options.scale}`);

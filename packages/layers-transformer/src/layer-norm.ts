@@ -4,7 +4,6 @@
  * @module
  */
 import { ShapeError, ValueError, layerNorm, nn, ones, tidy, zeros, type Tensor } from '@profundo/core';
-import { expectFloat, expectLive, expectOneBackend } from './check.js';
 
 /** Options of {@link LayerNorm}; defaults as in PyTorch's `nn.LayerNorm`. */
 export interface LayerNormOptions {
@@ -56,9 +55,9 @@ export class LayerNorm extends nn.Module {
 
   /** Normalizes `x` of shape `[..., ...normalizedShape]` (float32). */
   forward(x: Tensor): Tensor {
-    expectLive('LayerNorm', x);
-    expectFloat('LayerNorm', x);
-    expectOneBackend('LayerNorm', [['the input', x], ['weight', this.weight], ['bias', this.bias]]);
+    nn.expectLive('LayerNorm', x);
+    nn.expectFloat('LayerNorm', x);
+    nn.expectOneBackend('LayerNorm', [['the input', x], ['weight', this.weight], ['bias', this.bias]]);
     const k = this.normalizedShape.length;
     if (x.rank < k || x.shape.slice(x.rank - k).join() !== this.normalizedShape.join()) {
       throw new ShapeError('LayerNorm', `expected input [..., ${this.normalizedShape}], got [${x.shape}]`);

@@ -4,7 +4,6 @@
  * @module
  */
 import { DTypeError, DisposedError, ShapeError, ValueError, add, cat, expand, matmul, mean, narrow, nn, pad, permute, reshape, tidy, transpose, zeros, type Tensor } from '@profundo/core';
-import { expectOneBackend } from './check.js';
 import { attention } from './attention.js';
 
 /** Options of {@link MultiheadAttention}; defaults as in PyTorch's `nn.MultiheadAttention`. */
@@ -259,7 +258,7 @@ export function checkAttentionInputs(
   for (const [name, t] of named) {
     if (t?.isDisposed) throw new DisposedError(op, `${name} (shape [${t.shape}]) was already disposed`);
   }
-  expectOneBackend(op, [['the parameters', mha.out_proj.weight], ...named]);
+  nn.expectOneBackend(op, [['the parameters', mha.out_proj.weight], ...named]);
   const [Kd, Vd] = [mha.kdim, mha.vdim];
   if (query.rank !== 3 || key.rank !== 3 || value.rank !== 3 || query.shape[2] !== E || key.shape[2] !== Kd || value.shape[2] !== Vd) {
     const [b, l, s] = mha.batchFirst ? ['N, L', 'N, S', 'N, S'] : ['L, N', 'S, N', 'S, N'];

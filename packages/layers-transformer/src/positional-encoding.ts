@@ -4,7 +4,6 @@
  * @module
  */
 import { ShapeError, ValueError, add, keep, narrow, nn, tensor, tidy, zeros, type Tensor } from '@profundo/core';
-import { expectFloat, expectLive, expectOneBackend } from './check.js';
 
 /**
  * The fixed sinusoidal position table of Vaswani et al. (2017), shape `[length, dim]`:
@@ -127,9 +126,9 @@ function checkSizes(op: string, maxLen: number, dModel: number): void {
 }
 
 function positions(op: string, table: Tensor, x: Tensor, maxLen: number, dModel: number): Tensor {
-  expectLive(op, x);
-  expectFloat(op, x);
-  expectOneBackend(op, [['the input', x], ['the table', table]]);
+  nn.expectLive(op, x);
+  nn.expectFloat(op, x);
+  nn.expectOneBackend(op, [['the input', x], ['the table', table]]);
   if ((x.rank !== 2 && x.rank !== 3) || x.shape[x.rank - 1] !== dModel) {
     throw new ShapeError(op, `expected input [N, L, ${dModel}] or [L, ${dModel}], got [${x.shape}]`);
   }

@@ -5,6 +5,7 @@
  * @module
  */
 export { Module } from './module.js';
+export { expectFloat, expectLive, expectOneBackend } from './input-checks.js';
 export { Parameter } from './parameter.js';
 export { Linear } from './linear.js';
 export { Sequential } from './sequential.js';
