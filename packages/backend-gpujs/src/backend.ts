@@ -325,64 +325,59 @@ export class GpujsBackend implements Backend {
   }
 
   /**
-   * The GL modes' forward conv (one group) for larger sizes: the weights packed as matmul's A, the
-   * input's columns packed straight from NCHW as its B, 2×2 blocks, unpacked to NCHW (conv.ts).
+   * The GL modes' convolutions (one group) for larger sizes, each one blocked, packed matmul
+   * `[M, K] · [N, K]ᵀ`: `a` and `b` pack the operands straight from the tensors (conv.ts), the
+   * product runs in 2×2 blocks, and `unpack` lays the `[M, N]` result out as the caller needs.
    */
+  #packedConvProduct(
+    op: string,
+    [m, k, n]: readonly [number, number, number],
+    a: readonly [source: string, input: TensorInfo],
+    b: readonly [source: string, input: TensorInfo],
+    unpack: readonly [source: string, size: number],
+  ): GpuStorage {
+    const device = this.#device;
+    const shapeA = packedShape(1, m, k);
+    const shapeB = packedShape(1, n, k);
+    const pa = device.run(op, a[0], shapeA.rows * shapeA.k4, [storageOf(a[1].handle)], [], 'texels');
+    const pb = device.run(op, b[0], shapeB.rows * shapeB.k4, [storageOf(b[1].handle)], [], 'texels');
+    const c = device.run(op, blockedMatmulSource(1, 1, m, k, n), Math.ceil(m / 2) * Math.ceil(n / 2), [pa, pb], [], 'texels');
+    device.dispose(pa);
+    device.dispose(pb);
+    const out = device.run(op, unpack[0], unpack[1], [c]);
+    device.dispose(c);
+    return out;
+  }
+
+  /** Forward: the weights as A, the input's columns (one per output position) as B, unpacked to NCHW. */
   #blockedConv2d(x: TensorInfo, w: TensorInfo, g: ConvGeometry): GpuStorage {
-    const device = this.#device;
     const K = g.C * g.kH * g.kW;
     const P = g.N * g.OH * g.OW;
-    const pw = packedShape(1, g.O, K);
-    const pc = packedShape(1, P, K);
-    const pa = device.run('gpujs conv2d', packSource(1, g.O, K, K, 1), pw.rows * pw.k4, [storageOf(w.handle)], [], 'texels');
-    const pb = device.run('gpujs conv2d', im2colPackSource(g), pc.rows * pc.k4, [storageOf(x.handle)], [], 'texels');
-    const c = device.run('gpujs conv2d', blockedMatmulSource(1, 1, g.O, K, P), Math.ceil(g.O / 2) * Math.ceil(P / 2), [pa, pb], [], 'texels');
-    device.dispose(pa);
-    device.dispose(pb);
-    const out = device.run('gpujs conv2d', convUnpackSource(g), g.N * g.O * g.OH * g.OW, [c]);
-    device.dispose(c);
-    return out;
+    return this.#packedConvProduct('gpujs conv2d', [g.O, K, P], [packSource(1, g.O, K, K, 1), w], [im2colPackSource(g), x], [
+      convUnpackSource(g),
+      g.N * g.O * g.OH * g.OW,
+    ]);
   }
 
-  /**
-   * The GL modes' filter gradient (one group) for larger sizes: `dy` packed along the output
-   * positions as matmul's A, the input's columns along them as its B, 2×2 blocks, unpacked to OIHW.
-   */
+  /** Filter gradient: `dy` along the output positions as A, the input's columns along them as B, unpacked to OIHW. */
   #blockedConv2dFilter(x: TensorInfo, dy: TensorInfo, g: ConvGeometry): GpuStorage {
-    const device = this.#device;
     const K = g.C * g.kH * g.kW;
     const P = g.N * g.OH * g.OW;
-    const pd = packedShape(1, g.O, P);
-    const pc = packedShape(1, K, P);
-    const pa = device.run('gpujs conv2dBackpropFilter', dyPackSource(g), pd.rows * pd.k4, [storageOf(dy.handle)], [], 'texels');
-    const pb = device.run('gpujs conv2dBackpropFilter', im2colRowsPackSource(g), pc.rows * pc.k4, [storageOf(x.handle)], [], 'texels');
-    const c = device.run('gpujs conv2dBackpropFilter', blockedMatmulSource(1, 1, g.O, P, K), Math.ceil(g.O / 2) * Math.ceil(K / 2), [pa, pb], [], 'texels');
-    device.dispose(pa);
-    device.dispose(pb);
-    const out = device.run('gpujs conv2dBackpropFilter', unpackSource(1, g.O, K), g.O * K, [c]);
-    device.dispose(c);
-    return out;
+    return this.#packedConvProduct('gpujs conv2dBackpropFilter', [g.O, P, K], [dyPackSource(g), dy], [im2colRowsPackSource(g), x], [
+      unpackSource(1, g.O, K),
+      g.O * K,
+    ]);
   }
 
-  /**
-   * The GL modes' input gradient (one group) for larger sizes: the weights packed transposed as
-   * matmul's A, dy's columns (one per input position) as its B, 2×2 blocks, unpacked to NCHW.
-   */
+  /** Input gradient: the weights transposed as A, dy's columns (one per input position) as B, unpacked to NCHW. */
   #blockedConv2dInput(dy: TensorInfo, w: TensorInfo, g: ConvGeometry): GpuStorage {
-    const device = this.#device;
     const K = g.O * g.kH * g.kW;
     const P = g.N * g.H * g.W;
-    const pw = packedShape(1, g.C, K);
-    const pc = packedShape(1, P, K);
-    const pa = device.run('gpujs conv2dBackpropInput', weightTPackSource(g), pw.rows * pw.k4, [storageOf(w.handle)], [], 'texels');
-    const pb = device.run('gpujs conv2dBackpropInput', dyColsPackSource(g), pc.rows * pc.k4, [storageOf(dy.handle)], [], 'texels');
-    const c = device.run('gpujs conv2dBackpropInput', blockedMatmulSource(1, 1, g.C, K, P), Math.ceil(g.C / 2) * Math.ceil(P / 2), [pa, pb], [], 'texels');
-    device.dispose(pa);
-    device.dispose(pb);
     // dx is [N, C, H, W]: the forward's unpack with C in O's place and H, W in OH, OW's.
-    const out = device.run('gpujs conv2dBackpropInput', convUnpackSource({ ...g, O: g.C, OH: g.H, OW: g.W }), g.N * g.C * g.H * g.W, [c]);
-    device.dispose(c);
-    return out;
+    return this.#packedConvProduct('gpujs conv2dBackpropInput', [g.C, K, P], [weightTPackSource(g), w], [dyColsPackSource(g), dy], [
+      convUnpackSource({ ...g, O: g.C, OH: g.H, OW: g.W }),
+      g.N * g.C * g.H * g.W,
+    ]);
   }
 
   // ----- movement ---------------------------------------------------------------------------
