@@ -11,7 +11,8 @@
  * `CHROMIUM_PATH` overrides /usr/bin/chromium). `-- --quick` leaves out matmul 1024 (about
  * half a minute per gpu.js run on software renderers) and takes fewer samples; `-- --libs=a,b`
  * measures only those of gpujs-webgl2, gpujs-webgpu, tfjs-webgl, tfjs-webgpu (the ratios need
- * both of a pair), or gpujs-webgl (WebGL 1, listed but in no ratio). The browser is started with WebGPU enabled on
+ * both of a pair), or gpujs-webgl (WebGL 1, listed but in no ratio); `-- --only=w,…` runs only those
+ * workloads of matmul, mlp, lenet, transformer. The browser is started with WebGPU enabled on
  * SwiftShader, and WebGL2 is its default; on these machines both are software renderers, so the
  * figures compare the libraries' kernels, not GPUs.
  */
@@ -33,7 +34,11 @@ const quick = args.includes('--quick');
 const libsArg = args.find((a) => a.startsWith('--libs='))?.slice('--libs='.length);
 const LIBS: Lib[] = libsArg ? (libsArg.split(',') as Lib[]) : ALL_LIBS;
 for (const l of LIBS) if (!KNOWN_LIBS.includes(l)) throw new Error(`unknown lib ${l}; one of ${KNOWN_LIBS.join(', ')}`);
-const SIZES = quick ? [256, 512] : [256, 512, 1024];
+const WORKLOADS = ['matmul', 'mlp', 'lenet', 'transformer'] as const;
+const onlyArg = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const ONLY = onlyArg ? onlyArg.split(',') : [...WORKLOADS];
+for (const w of ONLY) if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`unknown workload ${w}; one of ${WORKLOADS.join(', ')}`);
+const SIZES = !ONLY.includes('matmul') ? [] : quick ? [256, 512] : [256, 512, 1024];
 const FLAGS = [
   '--headless=new', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync',
@@ -86,10 +91,11 @@ try {
     await measure(`matmul ${n}`, (lib) => page.evaluate(([l, n, r, s]) => (globalThis as unknown as { bench: Bench }).bench.matmul(l, n, r, s), [lib, n, repeats, samples] as const));
   }
   const mlpSamples = quick ? 1 : 3;
-  await measure('MLP train step', (lib) => page.evaluate(([l, s]) => (globalThis as unknown as { bench: Bench }).bench.mlpStep(l, 3, s), [lib, mlpSamples] as const));
+  if (ONLY.includes('mlp')) await measure('MLP train step', (lib) => page.evaluate(([l, s]) => (globalThis as unknown as { bench: Bench }).bench.mlpStep(l, 3, s), [lib, mlpSamples] as const));
   // The CPU bench's LeNet (Adam) and Transformer encoder-layer (SGD) steps, same weights and batch
   // everywhere; the first step's loss is printed so that a wrong network shows.
   for (const [what, model, repeats] of [['LeNet step', 'lenet', quick ? 1 : 2], ['Transformer step', 'transformer', quick ? 2 : 3]] as const) {
+    if (!ONLY.includes(model)) continue;
     await measure(what, async (lib) => {
       const r = await page.evaluate(
         ([l, m, n, s]) => (globalThis as unknown as { bench: Bench }).bench.modelStep(l, m, n, s),
