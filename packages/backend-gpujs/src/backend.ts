@@ -117,7 +117,8 @@ export class GpujsBackend implements Backend {
   /** The gpu.js mode the kernels really run in (verified when the backend was created). */
   readonly mode: GpujsMode;
   /**
-   * Synchronous read: present on the GL modes, absent on WebGPU, whose readback is async only.
+   * Synchronous read: present on the GL modes, absent on WebGPU (and wherever gpu.js runs
+   * kernels asynchronously), whose results arrive asynchronously.
    */
   readonly readSync?: (info: TensorInfo) => DataArray;
   /**
@@ -132,21 +133,21 @@ export class GpujsBackend implements Backend {
       const g = convGeometry(x.shape, weight.shape, params);
       const n = g.N * g.O * g.OH * g.OW;
       if (n > 0 && g.Cg === 0) return this.#fill('conv2d', n, 0);
-      if (n > 0 && !this.#device.async && g.G === 1 && n * g.Cg * g.kH * g.kW >= BLOCKED_MATMUL) return this.#blockedConv2d(x, weight, g);
+      if (n > 0 && this.#device.gl && g.G === 1 && n * g.Cg * g.kH * g.kW >= BLOCKED_MATMUL) return this.#blockedConv2d(x, weight, g);
       return this.#run('conv2d', n > 0 ? conv2dSource(g) : '', n, [x, weight]);
     },
     conv2dBackpropInput: (dy: TensorInfo, weight: TensorInfo, inputShape: readonly number[], params: Conv2dParams): DataHandle => {
       const g = convGeometry(inputShape, weight.shape, params);
       const n = sizeOf(inputShape);
       if (n > 0 && g.Og === 0) return this.#fill('conv2dBackpropInput', n, 0);
-      if (n > 0 && !this.#device.async && g.G === 1 && n * g.O * g.kH * g.kW >= BLOCKED_MATMUL) return this.#blockedConv2dInput(dy, weight, g);
+      if (n > 0 && this.#device.gl && g.G === 1 && n * g.O * g.kH * g.kW >= BLOCKED_MATMUL) return this.#blockedConv2dInput(dy, weight, g);
       return this.#run('conv2dBackpropInput', n > 0 ? conv2dBackpropInputSource(g) : '', n, [dy, weight]);
     },
     conv2dBackpropFilter: (x: TensorInfo, dy: TensorInfo, weightShape: readonly number[], params: Conv2dParams): DataHandle => {
       const g = convGeometry(x.shape, weightShape, params);
       const n = sizeOf(weightShape);
       if (n > 0 && g.N === 0) return this.#fill('conv2dBackpropFilter', n, 0);
-      if (n > 0 && !this.#device.async && g.G === 1 && n * g.N * g.OH * g.OW >= BLOCKED_MATMUL) return this.#blockedConv2dFilter(x, dy, g);
+      if (n > 0 && this.#device.gl && g.G === 1 && n * g.N * g.OH * g.OW >= BLOCKED_MATMUL) return this.#blockedConv2dFilter(x, dy, g);
       return this.#run('conv2dBackpropFilter', n > 0 ? conv2dBackpropFilterSource(g) : '', n, [x, dy]);
     },
     maxPool2d: (x: TensorInfo, params: Pool2dParams): DataHandle => {
@@ -296,8 +297,8 @@ export class GpujsBackend implements Backend {
     const n = transB ? b1 : b2;
     const size = (ba === 1 ? bb : ba) * m * n;
     if (k === 0) return this.#fill('matmul', size, 0);
-    if (!this.#device.async && size * k >= BLOCKED_MATMUL) return this.#blockedMatmul(a, b, m, k, n, transA, transB);
-    if (this.#device.async && n % 4 === 0) {
+    if (this.#device.gl && size * k >= BLOCKED_MATMUL) return this.#blockedMatmul(a, b, m, k, n, transA, transB);
+    if (!this.#device.gl && n % 4 === 0) {
       return this.#device.run('gpujs matmul', rowQuadMatmulSource(ba, bb, m, k, n, transA, transB), size / 4, [storageOf(a.handle), storageOf(b.handle)], [], 'flat4');
     }
     return this.#run('matmul', matmulSource(ba, bb, m, k, n, transA, transB), size, [a, b]);

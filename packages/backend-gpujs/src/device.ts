@@ -122,8 +122,14 @@ const KERNEL_CLASSES: Record<GpujsMode, keyof GpuJsModule> = {
  * One gpu.js context in one mode, with its kernel cache and live-storage accounting.
  */
 export class Device {
-  /** Whether kernels return Promises (WebGPU). */
+  /**
+   * Whether kernels return Promises: on WebGPU, and on any mode whose gpu.js runs kernels
+   * asynchronously (gpu.js announces an async-only v3). Probed at creation
+   * ({@link probeAsyncKernels}), never assumed from the mode.
+   */
   readonly async: boolean;
+  /** Whether results are GL textures (every mode but WebGPU), which may hold four-channel texels. */
+  readonly gl: boolean;
   /** The largest number of elements one tensor may have here. */
   readonly maxElements: number;
   readonly #kernels = new Map<string, KernelRun>();
@@ -146,8 +152,11 @@ export class Device {
     readonly mode: GpujsMode,
     /** `MAX_TEXTURE_SIZE` on the GL modes; `Infinity` on WebGPU. */
     readonly maxTextureSize: number,
+    /** What {@link probeAsyncKernels} found. */
+    asyncKernels: boolean,
   ) {
-    this.async = mode === 'webgpu';
+    this.async = asyncKernels;
+    this.gl = mode !== 'webgpu';
     this.#kernelClass = gpujs()[KERNEL_CLASSES[mode]];
     this.#packFloats = mode === 'headlessgl';
     // gpu.js stores n values in a near-square texture of ceil(sqrt(n))-ish sides.
@@ -222,7 +231,8 @@ export class Device {
   /**
    * Runs the kernel `source` (a JavaScript function gpu.js compiles; it computes element
    * `this.thread.x` of an `n`-element result) over `inputs`, then `scalars` as float
-   * uniforms. Returns the new storage at once; on WebGPU its value arrives asynchronously.
+   * uniforms. Returns the new storage at once; with asynchronous kernels (WebGPU) its value
+   * arrives later.
    *
    * `layout` says what a kernel returning `Array(4)` (four values per thread) makes:
    * - `'texels'` (GL modes only): one four-channel texel per thread; the result is an internal
@@ -240,8 +250,8 @@ export class Device {
     scalars: readonly number[] = [],
     layout?: 'texels' | 'flat4',
   ): GpuStorage {
-    if (layout === 'texels' && this.async) throw new BackendError(op, 'gpu.js cannot pass Array(4) results between kernels on WebGPU');
-    if (layout === 'flat4' && !this.async) throw new BackendError(op, 'four-value flat results are for WebGPU buffers only');
+    if (layout === 'texels' && !this.gl) throw new BackendError(op, 'gpu.js cannot pass Array(4) results between kernels on WebGPU');
+    if (layout === 'flat4' && this.gl) throw new BackendError(op, 'four-value flat results are for WebGPU buffers only');
     const returnType = layout ? 'Array(4)' : undefined;
     const size = layout === 'flat4' ? 4 * n : n;
     this.checkSize(op, size);
@@ -262,8 +272,9 @@ export class Device {
     }
     for (const s of ins) s.users++;
     this.#track(out, size * 4);
-    // An input may be freed only once the kernel reading it was submitted, which on WebGPU is
-    // when the kernel's own Promise settles (its first run waits for an asynchronous build).
+    // An input may be freed only once the kernel reading it was submitted, which with
+    // asynchronous kernels is when the kernel's own Promise settles (its first run waits for an
+    // asynchronous build on WebGPU).
     const done = (): void => {
       for (const s of ins) this.#unuse(s);
     };
@@ -335,10 +346,11 @@ export class Device {
     if (s.disposed) throw new BackendError('read', `storage #${s.id} was used after dispose()`);
     const v = s.value ?? (await s.promise!);
     if (this.mode === 'webgl2' && canReadAsync(v)) return readTextureAsync(v, s.size);
+    // gpu.js's toArray() returns the values on the GL modes and a Promise of them on WebGPU.
     return flatten(await v.toArray(), s.size);
   }
 
-  /** Synchronous read (GL modes only). */
+  /** Synchronous read (GL modes with synchronous kernels only). */
   readSync(s: GpuStorage): Float32Array {
     if (s.size === 0) return new Float32Array(0);
     if (s.disposed) throw new BackendError('readSync', `storage #${s.id} was used after dispose()`);
@@ -380,6 +392,24 @@ export class Device {
     for (const k of this.#kernels.values()) k.destroy();
     this.#kernels.clear();
     this.gpu.destroy();
+  }
+}
+
+/**
+ * Whether `gpu`'s kernels return Promises, found by running a one-element kernel: the backend
+ * then launches every kernel asynchronously and has no `readSync`. gpu.js 2's GL kernels return
+ * their texture; its WebGPU kernels, and every kernel of an async-only gpu.js, a Promise of it.
+ */
+export async function probeAsyncKernels(gpu: GpuInstance): Promise<boolean> {
+  const k = gpu.createKernel('function (v) { return v[this.thread.x]; }', { output: [1], pipeline: true, immutable: true, precision: 'single' });
+  try {
+    const r = k(new Float32Array([1])) as { then?: unknown } | null;
+    const isAsync = typeof r?.then === 'function';
+    const v = (await r) as DeviceValue | null;
+    v?.delete();
+    return isAsync;
+  } finally {
+    k.destroy(false);
   }
 }
 

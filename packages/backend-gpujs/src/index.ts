@@ -18,7 +18,7 @@
  */
 import { BackendError } from '@profundo/core';
 import { GpujsBackend } from './backend.js';
-import { Device, kernelClassFor, type GpujsMode } from './device.js';
+import { Device, kernelClassFor, probeAsyncKernels, type GpujsMode } from './device.js';
 import { loadGpujs, type GpuInstance, type GpuJsModule } from './gpujs.js';
 
 export { GpujsBackend, MAX_EXACT_INT } from './backend.js';
@@ -108,10 +108,12 @@ export async function createGpujsBackend(options: GpujsBackendOptions): Promise<
     throw unavailable(mode, (e as Error).message);
   }
   const maxTextureSize = mode === 'webgpu' ? Infinity : (kernelClassFor(mode).features?.maxTextureSize ?? 4096);
-  const device = new Device(gpu, mode, maxTextureSize);
-  const backend = new GpujsBackend(device);
-  // Probe: upload, one kernel, read back. Device checks the kernel class on every run.
+  let device: Device | null = null;
+  // Probe: whether kernels are asynchronous, then upload, one kernel, read back. Device checks
+  // the kernel class on every run.
   try {
+    device = new Device(gpu, mode, maxTextureSize, await probeAsyncKernels(gpu));
+    const backend = new GpujsBackend(device);
     const x = backend.write(new Float32Array([1, 2, 3]), [3], 'float32');
     const y = backend.binary('mul', { handle: x, shape: [3], dtype: 'float32' }, { handle: x, shape: [3], dtype: 'float32' }, [3]);
     const values = await backend.read({ handle: y, shape: [3], dtype: 'float32' });
@@ -120,10 +122,10 @@ export async function createGpujsBackend(options: GpujsBackendOptions): Promise<
     if (values[0] !== 1 || values[1] !== 4 || values[2] !== 9) {
       throw new Error(`a probe kernel computed [${Array.from(values).join(', ')}] instead of [1, 4, 9]`);
     }
+    return backend;
   } catch (e) {
-    device.destroy();
-    if (e instanceof BackendError) throw unavailable(mode, e.message);
+    if (device) device.destroy();
+    else gpu.destroy();
     throw unavailable(mode, (e as Error).message);
   }
-  return backend;
 }
