@@ -22,8 +22,9 @@ export class Storage {
   /** What `memory().bytes` counts for this storage: the backend's own figure when it reports one. */
   readonly bytes: number;
   /**
-   * The values core wrote, kept for int32 tensors on backends that cannot read synchronously,
-   * so that index values can still be validated before a kernel uses them.
+   * The values core wrote, kept for int32 tensors so that index values are validated before a
+   * kernel uses them without reading the device (a stall on a GPU, impossible without
+   * `readSync`). Storage is never written in place, so the copy stays true.
    */
   readonly host: DataArray | null;
   constructor(

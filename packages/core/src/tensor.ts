@@ -406,7 +406,8 @@ export function fromArray(
   dtype: DType,
   backend: Backend = getBackend(),
 ): Tensor {
-  // Without readSync, index values could not be checked before use: keep what was written.
-  const host = dtype === 'int32' && !backend.readSync ? values : null;
+  // Index values are checked before use from what was written: reading them back from a GPU
+  // would stall its queue (and without readSync it cannot be done at all).
+  const host = dtype === 'int32' ? values : null;
   return wrapHandle(backend, backend.write(values, shape, dtype), shape, dtype, host);
 }

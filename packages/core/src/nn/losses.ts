@@ -11,7 +11,7 @@ import { noGrad, record } from '../autograd/graph.js';
 import { live, sameBackend } from '../ops/run.js';
 import { asOneOp } from '../numerics.js';
 import { deferCheck, scalarLike } from '../deferred-checks.js';
-import { checkIndexValues, gather } from '../ops/indexing.js';
+import { checkIndexValues, gatherChecked } from '../ops/indexing.js';
 import { permute, reshape } from '../ops/movement.js';
 import { mean, sum, sumTo } from '../ops/reduce.js';
 import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
@@ -155,7 +155,7 @@ function checkClassification(op: string, input: Tensor, target: Tensor, o: Check
 function checkTargets(op: string, target: Tensor, c: number, ignoreIndex: number): boolean {
   if (target.size === 0) return true;
   const be = target.backend(op);
-  const values = be.readSync ? be.readSync(target.info(op)) : target._storage!.host;
+  const values = target._storage!.host ?? (be.readSync ? be.readSync(target.info(op)) : null);
   if (!values) return false;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
@@ -178,8 +178,9 @@ function indexLoss(op: string, logp: Tensor, target: Tensor, o: CheckedClassOpti
   // Targets the host could not read (an async-only backend's own results) are checked on the device.
   if (!checked) checkIndexValues(op, safe, c, 1);
   const keptF = cast(kept, 'float32');
-  const w = o.weight ? mul(gather(o.weight, 0, safe), keptF) : keptF;
-  let loss = neg(mul(reshape(gather(logp, 1, reshape(safe, [m, 1])), [m]), w));
+  // `safe`'s values are checked (above, or the targets' by checkTargets): gather need not again.
+  const w = o.weight ? mul(gatherChecked(o.weight, 0, safe), keptF) : keptF;
+  let loss = neg(mul(reshape(gatherChecked(logp, 1, reshape(safe, [m, 1])), [m]), w));
   if (o.labelSmoothing > 0) {
     const smooth = mul(neg(sum(o.weight ? mul(logp, o.weight) : logp, 1)), keptF);
     loss = add(mul(loss, 1 - o.labelSmoothing), mul(smooth, o.labelSmoothing / c));

@@ -12,15 +12,15 @@ import { expectDType, freeOnError, runKernel, sameBackend } from './run.js';
 
 /**
  * @internal Checks that every value of the int32 `index` lies in `[0, limit)` before a kernel
- * uses it (a bad index on a GPU would read garbage rather than fail). Reads synchronously where
- * the backend can, else uses the values core wrote; an index a kernel made on an async-only
- * backend is checked on the device and reported at the next `data()`.
+ * uses it (a bad index on a GPU would read garbage rather than fail). Uses the values core wrote
+ * when it wrote them, else reads synchronously where the backend can; an index a kernel made on
+ * an async-only backend is checked on the device and reported at the next `data()`.
  */
 export function checkIndexValues(op: string, index: Tensor, limit: number, dim: number): void {
   if (index.size === 0) return;
   const info = index.info(op);
   const be = index.backend(op);
-  const values = be.readSync ? be.readSync(info) : index._storage!.host;
+  const values = index._storage!.host ?? (be.readSync ? be.readSync(info) : null);
   const rule = `out of range for dim ${dim} of size ${limit}`;
   if (!values) {
     deferCheck(
@@ -64,8 +64,11 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   return gatherChecked(x, axis, index);
 }
 
-/** `gather` once its index was checked. */
-function gatherChecked(x: Tensor, axis: number, index: Tensor): Tensor {
+/**
+ * @internal `gather` once the caller has checked its index values (and shapes): no second
+ * check, which on a backend with readSync would read the device.
+ */
+export function gatherChecked(x: Tensor, axis: number, index: Tensor): Tensor {
   return runKernel('gather', [x, index], index.shape, x.dtype, (be, [xi, ii]) => be.gather(xi!, ii!, axis), (g) => [
     scatterAdd(index, g, axis, x.shape),
     null,
@@ -80,7 +83,7 @@ export function scatterAdd(index: Tensor, src: Tensor, axis: number, shape: read
   expectDType('scatterAdd', src, ['float32'], 'src');
   return runKernel('scatterAdd', [index, src], shape, 'float32', (be, [ii, si]) => be.scatterAdd(ii!, si!, axis, shape), (g) => [
     null,
-    gather(g, axis, index),
+    gatherChecked(g, axis, index),
   ]);
 }
 
