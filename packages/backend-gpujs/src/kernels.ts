@@ -381,7 +381,7 @@ export function scatterAddSource(indexShape: readonly number[], axis: number, ou
   return kernelSource(['idx', 'src'], body);
 }
 
-/** Softmax (or log-softmax) along the last axis, of length `n`. */
+/** Softmax (or log-softmax) along the last axis, of length `n`, in one pass (for short rows). */
 export function softmaxSource(n: number, log: boolean): string {
   let body = floorDiv('row', 'i', n);
   body += `let base = row * ${n};\nlet m = x[base];\n`;
@@ -391,6 +391,29 @@ export function softmaxSource(n: number, log: boolean): string {
   body += `let s = 0;\nfor (let j = 0; j < ${n}; j++) {\nlet d = x[base + j] - m;\nif (${isNaNTest('d')}) { return d; }\ns += Math.exp(d);\n}\n`;
   body += log ? 'return x[i] - m - Math.log(s);\n' : 'return Math.exp(x[i] - m) / s;\n';
   return kernelSource(['x'], body);
+}
+
+/**
+ * The first pass of softmax over longer rows of length `n`: two values per row, for thread `t`
+ * of `2·rows`: the row's maximum `m` (t even) and `Σ exp(x − m)` (t odd), NaN when the row makes
+ * a NaN difference. {@link softmaxSource} recomputes both in every one of the row's `n` threads;
+ * here each row's are computed twice, and {@link softmaxApplySource} reads them.
+ */
+export function softmaxStatsSource(n: number): string {
+  let body = floorDiv('row', 'i', 2);
+  body += `let base = row * ${n};\nlet m = x[base];\n`;
+  body += `for (let j = 1; j < ${n}; j++) { m = Math.max(m, x[base + j]); }\n`;
+  body += 'if (i == row * 2) { return m; }\n';
+  body += `let s = 0;\nfor (let j = 0; j < ${n}; j++) {\nlet d = x[base + j] - m;\nif (${isNaNTest('d')}) { return d; }\ns += Math.exp(d);\n}\nreturn s;\n`;
+  return kernelSource(['x'], body);
+}
+
+/** The second pass: softmax (or log-softmax) of each element from its row's {@link softmaxStatsSource}. */
+export function softmaxApplySource(n: number, log: boolean): string {
+  let body = floorDiv('row', 'i', n);
+  body += `let m = st[row * 2];\nlet s = st[row * 2 + 1];\nif (${isNaNTest('s')}) { return s; }\n`;
+  body += log ? 'return x[i] - m - Math.log(s);\n' : 'return Math.exp(x[i] - m) / s;\n';
+  return kernelSource(['x', 'st'], body);
 }
 
 export { num, sizeOf };

@@ -200,6 +200,25 @@ function checks(): Check[] {
       rtol: 1e-5,
     });
   }
+  // Rows of 20 take the two-pass kernels (row statistics, then elements): a NaN early, late or
+  // alone, +Infinity (Inf − Inf is NaN), -Infinity (weight 0), and a plain row.
+  const longRows = [
+    Array.from({ length: 20 }, (_, j) => (j === 1 ? N : j / 7 - 1)),
+    Array.from({ length: 20 }, (_, j) => (j === 19 ? N : Math.sin(j))),
+    Array.from({ length: 20 }, (_, j) => (j === 5 ? Infinity : j / 3)),
+    Array.from({ length: 20 }, (_, j) => (j % 3 === 0 ? -Infinity : 2 - j / 5)),
+    Array.from({ length: 20 }, (_, j) => Math.cos(j) * 4),
+  ];
+  for (const log of [false, true]) {
+    list.push({
+      name: log ? 'fused logSoftmax, rows of 20' : 'fused softmax, rows of 20',
+      inputs: [f(longRows.flat(), [5, 20])],
+      out: { shape: [5, 20], dtype: 'float32' },
+      call: (be, [x]) => (log ? be.fused!.logSoftmax!(x!) : be.fused!.softmax!(x!)),
+      expected: longRows.flatMap((r) => softmaxRow(r, log)),
+      rtol: 1e-5,
+    });
+  }
   // matmul: NaN · 0 is NaN.
   list.push({ name: 'matmul with a NaN times 0', inputs: [f([N, 1, 1, 1], [1, 2, 2]), f([0, 1, 1, 1], [1, 2, 2])], out: { shape: [1, 2, 2], dtype: 'float32' }, call: (be, [x, y]) => be.matmul(x!, y!, false, false), expected: [N, N, 1, 2] });
   return list;
