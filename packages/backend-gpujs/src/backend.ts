@@ -24,8 +24,9 @@ import { conv2dBackpropFilterSource, conv2dBackpropInputSource, conv2dSource, co
 import { Device, GpuStorage, MAX_ELEMENTS, type DeviceMemoryInfo, type GpujsMode } from './device.js';
 import {
   argmaxSource,
-  binarySource,
-  castSource,
+  binaryFn,
+  castFn,
+  COPY_SOURCE,
   concatSource,
   expandSource,
   FILL_SOURCE,
@@ -41,9 +42,10 @@ import {
   softmaxApplySource,
   softmaxSource,
   softmaxStatsSource,
-  unarySource,
-  whereSource,
+  unaryFn,
+  WHERE_FN,
 } from './kernels.js';
+import { combine, leaf, type ElementwiseFn, type Leaf, type Pending } from './fusion.js';
 import { blockedMatmulSource, packedShape, packSource, rowQuadMatmulSource, unpackSource } from './matmul.js';
 import { avgPool2dBackpropSource, avgPool2dSource, maxPool2dBackpropSource, maxPool2dSource, poolGeometry } from './pool.js';
 
@@ -237,25 +239,48 @@ export class GpujsBackend implements Backend {
   }
 
   #copy(x: TensorInfo): GpuStorage {
-    return this.#run('copy', castSource('float32', 'float32'), sizeOf(x.shape), [x]);
+    return this.#run('copy', COPY_SOURCE, sizeOf(x.shape), [x]);
   }
 
   // ----- element-wise -----------------------------------------------------------------------
 
   unary(op: UnaryOp, x: TensorInfo): DataHandle {
-    return this.#run(op, unarySource(op), sizeOf(x.shape), [x]);
+    return this.#elementwise(op, unaryFn(op), [x], x.shape);
   }
 
   binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): DataHandle {
-    return this.#run(op, binarySource(op, a.dtype, a.shape, b.shape, outShape), sizeOf(outShape), [a, b]);
+    return this.#elementwise(op, binaryFn(op, a.dtype), [a, b], outShape);
   }
 
   where(cond: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): DataHandle {
-    return this.#run('where', whereSource(cond.shape, a.shape, b.shape, outShape), sizeOf(outShape), [cond, a, b]);
+    return this.#elementwise('where', WHERE_FN, [cond, a, b], outShape);
   }
 
   cast(x: TensorInfo, dtype: DType): DataHandle {
-    return this.#run('cast', castSource(x.dtype, dtype), sizeOf(x.shape), [x]);
+    return this.#elementwise('cast', castFn(x.dtype, dtype), [x], x.shape);
+  }
+
+  /**
+   * `fn` over `inputs` broadcast to `outShape`, deferred (fusion.ts): a pending input of the
+   * output's size, made since the last other kernel, folds into the expression; any other input
+   * is computed first and read.
+   */
+  #elementwise(op: string, fn: ElementwiseFn, inputs: readonly TensorInfo[], outShape: readonly number[]): GpuStorage {
+    const n = sizeOf(outShape);
+    const device = this.#device;
+    const args = inputs.map((t): Leaf | Pending => {
+      const s = storageOf(t.handle);
+      if (s.pending && s.pending.generation === device.generation && sizeOf(t.shape) === n) return s.pending;
+      device.compute(s);
+      return leaf(s, t.shape, outShape);
+    });
+    let p = combine(fn, args, device.generation);
+    if (!p) {
+      // Too large to fold: compute the pending operands and read them instead.
+      for (const t of inputs) device.compute(storageOf(t.handle));
+      p = combine(fn, inputs.map((t) => leaf(storageOf(t.handle), t.shape, outShape)), device.generation)!;
+    }
+    return device.defer(`gpujs ${op}`, p, n);
   }
 
   // ----- reductions -------------------------------------------------------------------------

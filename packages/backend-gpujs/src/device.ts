@@ -13,6 +13,7 @@
  */
 import { BackendError } from '@profundo/core';
 import { canReadAsync, readTextureAsync } from './readback.js';
+import { fusedKernel, type ElementwiseFn, type Pending } from './fusion.js';
 import { gpujs, type DeviceValue, type GpuInstance, type GpuJsModule, type KernelClass, type KernelRun } from './gpujs.js';
 
 /** The gpu.js modes this backend runs in. */
@@ -45,7 +46,10 @@ export const MAX_ELEMENTS = 2 ** 24;
  * ```
  */
 export interface DeviceMemoryInfo {
-  /** Live textures (GL) or buffers (WebGPU) that hold tensors. */
+  /**
+   * Live textures (GL) or buffers (WebGPU) that hold tensors. Pending element-wise results are
+   * computed first, so every live tensor is counted.
+   */
   readonly buffers: number;
   /** Their size on the device in bytes (texture texels × bytes per texel; buffer bytes). */
   readonly bytes: number;
@@ -56,8 +60,9 @@ export interface DeviceMemoryInfo {
 let nextId = 1;
 
 /**
- * The handle core holds for each tensor: the device value (or, on WebGPU, the Promise of it)
- * and its element count. Empty tensors hold no device memory at all.
+ * The handle core holds for each tensor: the device value (or, with asynchronous kernels, the
+ * Promise of it), or the pending element-wise expression that will compute it (fusion.ts), and
+ * its element count. Empty tensors hold no device memory at all.
  */
 export class GpuStorage {
   /** A number for debugging messages. */
@@ -66,9 +71,16 @@ export class GpuStorage {
   value: DeviceValue | null = null;
   /** WebGPU: the Promise of the value (kernels are asynchronous there). */
   promise: Promise<DeviceValue> | null = null;
-  /** Bytes this storage occupies on the device. */
+  /** The element-wise expression that computes this storage, until a kernel has run it. */
+  pending: Pending | null = null;
+  /** Bytes this storage occupies on the device (0 while pending). */
   bytes = 0;
-  /** Kernels issued with this storage as input that have not been launched yet (WebGPU). */
+  /** Counted in {@link Device.memory}: computed and not disposed. */
+  tracked = false;
+  /**
+   * Readers that still need this storage: kernels issued but not launched yet (asynchronous
+   * kernels) and pending expressions that read it. It is freed once disposed and unused.
+   */
   users = 0;
   /** `dispose()` was called. */
   disposed = false;
@@ -144,6 +156,9 @@ export class Device {
    */
   readonly #packFloats: boolean;
   #dummy: GpuStorage | null = null;
+  /** Live storages whose expression has not run yet. */
+  readonly #pending = new Set<GpuStorage>();
+  #generation = 0;
   #buffers = 0;
   #bytes = 0;
 
@@ -163,8 +178,17 @@ export class Device {
     this.maxElements = Math.min(MAX_ELEMENTS, Number.isFinite(maxTextureSize) ? (maxTextureSize - 1) ** 2 : MAX_ELEMENTS);
   }
 
-  /** Live storage and compiled kernels. */
+  /**
+   * Bumped by every kernel other than a pending expression's: element-wise results made since
+   * (this generation) fold into later element-wise ops; older ones are computed first (fusion.ts).
+   */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Live storage and compiled kernels, after computing every live pending storage. */
   memory(): DeviceMemoryInfo {
+    for (const s of [...this.#pending]) this.compute(s);
     return { buffers: this.#buffers, bytes: this.#bytes, kernels: this.#kernels.size };
   }
 
@@ -183,7 +207,7 @@ export class Device {
   }
 
   /** The compiled kernel for `source` with `n` outputs, compiling it on first use. */
-  #kernel(key: string, source: string, n: number, returnType?: 'Array(4)'): KernelRun {
+  #kernel(key: string, source: string, n: number, returnType?: 'Array(4)', functions?: readonly ElementwiseFn['fn'][]): KernelRun {
     key = `${n}:${returnType ?? ''}:${key}`;
     let k = this.#kernels.get(key);
     if (!k) {
@@ -195,6 +219,8 @@ export class Device {
         tactic: 'precision',
         loopMaxIterations: 1 << 30,
         ...(returnType ? { returnType } : { optimizeFloatMemory: this.#packFloats }),
+        // Helper functions are named for their statements: the source's names fix them.
+        ...(functions?.length ? { functions } : {}),
       });
       this.#kernels.set(key, k);
     }
@@ -224,6 +250,7 @@ export class Device {
 
   #track(s: GpuStorage, bytes: number): void {
     s.bytes = bytes;
+    s.tracked = true;
     this.#buffers++;
     this.#bytes += bytes;
   }
@@ -252,23 +279,68 @@ export class Device {
   ): GpuStorage {
     if (layout === 'texels' && !this.gl) throw new BackendError(op, 'gpu.js cannot pass Array(4) results between kernels on WebGPU');
     if (layout === 'flat4' && this.gl) throw new BackendError(op, 'four-value flat results are for WebGPU buffers only');
-    const returnType = layout ? 'Array(4)' : undefined;
     const size = layout === 'flat4' ? 4 * n : n;
     this.checkSize(op, size);
     const out = new GpuStorage(size, this);
+    if (n > 0) this.#launch(op, out, source, n, inputs, scalars, layout);
+    this.#generation++;
+    return out;
+  }
+
+  /**
+   * A storage of `n` elements that `p` computes once something needs its values (see
+   * fusion.ts): it holds the storages `p` reads until then.
+   */
+  defer(op: string, p: Pending, n: number): GpuStorage {
+    this.checkSize(op, n);
+    const out = new GpuStorage(n, this);
     if (n === 0) return out;
+    for (const s of p.leaves) {
+      if (s.released || (s.disposed && s.users === 0)) throw new BackendError(op, `storage #${s.id} was used after dispose()`);
+      s.users++;
+    }
+    out.pending = p;
+    this.#pending.add(out);
+    return out;
+  }
+
+  /** Runs a pending storage's expression now, as one kernel (nothing to do when it has run). */
+  compute(s: GpuStorage): void {
+    const p = s.pending;
+    if (!p) return;
+    const { source, functions, inputs } = fusedKernel(p, s.size);
+    this.#launch('gpujs element-wise', s, source, s.size, inputs, [], undefined, functions);
+    s.pending = null;
+    this.#pending.delete(s);
+    for (const l of p.leaves) this.#unuse(l);
+  }
+
+  /** Launches a kernel that fills `out` (`n` threads). */
+  #launch(
+    op: string,
+    out: GpuStorage,
+    source: string,
+    n: number,
+    inputs: readonly GpuStorage[],
+    scalars: readonly number[],
+    layout?: 'texels' | 'flat4',
+    functions?: readonly ElementwiseFn['fn'][],
+  ): void {
+    const returnType = layout ? 'Array(4)' : undefined;
+    const size = out.size;
     const ins = inputs.map((s) => {
       if (s.released || (s.disposed && s.users === 0)) throw new BackendError(op, `storage #${s.id} was used after dispose()`);
+      this.compute(s);
       return s.size === 0 ? this.#placeholder() : s;
     });
-    const k = this.#kernel(`${ins.map((s) => s.size).join(',')}:${source}`, source, n, returnType);
+    const k = this.#kernel(`${ins.map((s) => s.size).join(',')}:${source}`, source, n, returnType, functions);
     if (!this.async) {
       const result = k(...ins.map((s) => s.value), ...scalars);
       const v = this.#checkResult(op, k, result);
       out.value = v;
       const texels = v.size ?? [n, 1];
       this.#track(out, texels[0]! * texels[1]! * bytesPerTexel(v));
-      return out;
+      return;
     }
     for (const s of ins) s.users++;
     this.#track(out, size * 4);
@@ -311,7 +383,6 @@ export class Device {
       },
       () => {},
     );
-    return out;
   }
 
   /** Copies host values to the device. */
@@ -344,6 +415,7 @@ export class Device {
   async read(s: GpuStorage): Promise<Float32Array> {
     if (s.size === 0) return new Float32Array(0);
     if (s.disposed) throw new BackendError('read', `storage #${s.id} was used after dispose()`);
+    this.compute(s);
     const v = s.value ?? (await s.promise!);
     if (this.mode === 'webgl2' && canReadAsync(v)) return readTextureAsync(v, s.size);
     // gpu.js's toArray() returns the values on the GL modes and a Promise of them on WebGPU.
@@ -354,17 +426,20 @@ export class Device {
   readSync(s: GpuStorage): Float32Array {
     if (s.size === 0) return new Float32Array(0);
     if (s.disposed) throw new BackendError('readSync', `storage #${s.id} was used after dispose()`);
+    this.compute(s);
     if (!s.value) throw new BackendError('readSync', `${this.mode} reads asynchronously; use await data()`);
     return flatten(s.value.toArray(), s.size);
   }
 
-  /** Frees a storage once no pending kernel still needs it. */
+  /** Frees a storage once no pending kernel or expression still needs it. */
   dispose(s: GpuStorage): void {
     if (s.disposed) throw new BackendError('dispose', `storage #${s.id} was disposed twice`);
     s.disposed = true;
-    if (s.size === 0) return;
-    this.#buffers--;
-    this.#bytes -= s.bytes;
+    if (s.tracked) {
+      s.tracked = false;
+      this.#buffers--;
+      this.#bytes -= s.bytes;
+    }
     if (s.users === 0) this.#release(s);
   }
 
@@ -375,6 +450,11 @@ export class Device {
   #release(s: GpuStorage): void {
     if (s.released) return;
     s.released = true;
+    // Never computed: nothing to free but the hold on what it would have read.
+    const p = s.pending;
+    s.pending = null;
+    this.#pending.delete(s);
+    if (p) for (const l of p.leaves) this.#unuse(l);
     if (s.value) {
       s.value.delete();
       s.value = null;

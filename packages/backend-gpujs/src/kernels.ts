@@ -7,6 +7,7 @@
  */
 import type { BinaryOp, DType, ReduceOp, UnaryOp } from '@profundo/core';
 import { broadcastIndices, broadcastStrides, floorDiv, isNaNTest, kernelSource, linear, num, sizeOf, stridesOf, unravel } from './codegen.js';
+import { elementwiseFn, type ElementwiseFn } from './fusion.js';
 
 /** Statements computing a unary op of `x0` and returning it. */
 function unaryBody(op: UnaryOp): string {
@@ -70,12 +71,12 @@ const SINCOS =
   'let q = k - 4 * Math.floor(k * 0.25);\n';
 
 /**
- * `op` applied to every element of an `n`-element tensor. NaN in gives NaN out for every op, as
- * on the CPU: without the test, relu / sign drop NaN on Mesa (the compiler turns their branches
- * into max) and exp(NaN) is Infinity on SwiftShader.
+ * `op` of one element as a gpu.js helper function `u_<op>(x0)`. NaN in gives NaN out for every
+ * op, as on the CPU: without the test, relu / sign drop NaN on Mesa (the compiler turns their
+ * branches into max) and exp(NaN) is Infinity on SwiftShader.
  */
-export function unarySource(op: UnaryOp): string {
-  return kernelSource(['x'], `let x0 = x[i];\nif (${isNaNTest('x0')}) { return x0; }\n${unaryBody(op)}`);
+export function unaryFn(op: UnaryOp): ElementwiseFn {
+  return elementwiseFn(`u_${op}`, ['x0'], `if (${isNaNTest('x0')}) { return x0; }\n${unaryBody(op)}`);
 }
 
 /** Statements computing `op(a0, b0)` for `dtype` operands and returning it. */
@@ -150,34 +151,36 @@ function binaryBody(op: BinaryOp, dtype: DType): string {
   }
 }
 
-/** `op(a, b)` with `a` and `b` broadcast to `outShape`. */
-export function binarySource(op: BinaryOp, dtype: DType, aShape: readonly number[], bShape: readonly number[], outShape: readonly number[]): string {
-  const { code, indices } = broadcastIndices([aShape, bShape], outShape);
-  return kernelSource(['a', 'b'], `${code}let a0 = a[${indices[0]}];\nlet b0 = b[${indices[1]}];\n${binaryBody(op, dtype)}`);
+/** `op(a0, b0)` for `dtype` operands as a gpu.js helper function. */
+export function binaryFn(op: BinaryOp, dtype: DType): ElementwiseFn {
+  // Only div and pow differ for integers.
+  const int = dtype !== 'float32' && (op === 'div' || op === 'pow');
+  return elementwiseFn(`b_${op}${int ? '_int' : ''}`, ['a0', 'b0'], binaryBody(op, dtype));
 }
 
-/** `cond ? a : b` with all three broadcast to `outShape`. */
-export function whereSource(cShape: readonly number[], aShape: readonly number[], bShape: readonly number[], outShape: readonly number[]): string {
-  const { code, indices } = broadcastIndices([cShape, aShape, bShape], outShape);
-  return kernelSource(['c', 'a', 'b'], `${code}if (c[${indices[0]}] != 0) { return a[${indices[1]}]; }\nreturn b[${indices[2]}];\n`);
-}
+/** `c0 ? a0 : b0`: the value taken is selected, so a NaN or Infinity in the other never shows. */
+export const WHERE_FN: ElementwiseFn = elementwiseFn('w_select', ['c0', 'a0', 'b0'], 'if (c0 != 0) { return a0; }\nreturn b0;\n');
 
-/** Conversion of `from` values to `to`. */
-export function castSource(from: DType, to: DType): string {
+/** Conversion of one `from` value to `to` (every dtype is a float on the device). */
+export function castFn(from: DType, to: DType): ElementwiseFn {
   // NaN is non-zero (true) as bool (`== 0`, not `!= 0`, which WGSL makes false for NaN) and 0 as int32.
-  if (to === 'bool') return kernelSource(['x'], 'if (x[i] == 0) { return 0; }\nreturn 1;\n');
+  if (to === 'bool') return elementwiseFn('c_bool', ['x0'], 'if (x0 == 0) { return 0; }\nreturn 1;\n');
   if (to === 'int32' && from === 'float32') {
     // Truncation toward zero; ±Inf and values beyond the int32 range saturate to ±2^31 (the
     // nearest float32 to 2^31 - 1), which a read turns into the int32 bounds.
-    return kernelSource(
-      ['x'],
-      `let x0 = x[i];\nif (${isNaNTest('x0')}) { return 0; }\n` +
+    return elementwiseFn(
+      'c_int',
+      ['x0'],
+      `if (${isNaNTest('x0')}) { return 0; }\n` +
         'if (x0 >= 2147483648.0) { return 2147483648.0; }\nif (x0 <= -2147483648.0) { return -2147483648.0; }\n' +
         'if (x0 < 0) { return -Math.floor(-x0); }\nreturn Math.floor(x0);\n',
     );
   }
-  return kernelSource(['x'], 'return x[i];\n');
+  return elementwiseFn('c_same', ['x0'], 'return x0;\n');
 }
+
+/** The plain copy of a tensor. */
+export const COPY_SOURCE = kernelSource(['x'], 'return x[i];\n');
 
 /** A tensor filled with the scalar argument `v`. */
 export const FILL_SOURCE = 'function (v) {\nreturn v;\n}';

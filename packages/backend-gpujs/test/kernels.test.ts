@@ -227,6 +227,36 @@ describe('gpujs kernels beyond the kit (headless-gl)', () => {
     expect(gpu.deviceMemory()).toMatchObject({ buffers: before.buffers, bytes: before.bytes });
   });
 
+  it('fuses a chain of element-wise ops into one kernel, computed when read', async () => {
+    const f = (shape: number[], v: number[]): TensorInfo => ({ handle: gpu.write(Float32Array.from(v), shape, 'float32'), shape, dtype: 'float32' });
+    // Shapes no other test uses, so every kernel counted here is compiled here.
+    const x = f([3, 13], Array.from({ length: 39 }, (_, i) => i / 4 - 5));
+    const b = f([13], Array.from({ length: 13 }, (_, j) => j - 6));
+    const k0 = gpu.deviceMemory().kernels;
+    const sq = gpu.binary('mul', x, x, [3, 13]);
+    const s = gpu.binary('add', { handle: sq, shape: [3, 13], dtype: 'float32' }, b, [3, 13]);
+    const y = gpu.unary('relu', { handle: s, shape: [3, 13], dtype: 'float32' });
+    gpu.dispose(sq);
+    gpu.dispose(s);
+    const got = await gpu.read({ handle: y, shape: [3, 13], dtype: 'float32' });
+    // relu(x² + b), by hand; x² + b is exact in float32 for these quarter-integers.
+    const want = Array.from({ length: 39 }, (_, i) => Math.max(0, (i / 4 - 5) ** 2 + ((i % 13) - 6)));
+    expect(Array.from(got)).toEqual(want);
+    expect(gpu.deviceMemory().kernels - k0).toBe(1);
+    gpu.dispose(y);
+
+    // A pending value made before another kernel ran is computed on its own, not folded again.
+    const k1 = gpu.deviceMemory().kernels;
+    const sq2 = gpu.binary('mul', x, x, [3, 13]);
+    const total = gpu.reduce('sum', b, [0]); // another kernel
+    const z = gpu.binary('sub', { handle: sq2, shape: [3, 13], dtype: 'float32' }, x, [3, 13]);
+    const zv = await gpu.read({ handle: z, shape: [3, 13], dtype: 'float32' });
+    expect(Array.from(zv)).toEqual(Array.from({ length: 39 }, (_, i) => (i / 4 - 5) ** 2 - (i / 4 - 5)));
+    // Three kernels: the reduction, x·x alone and x·x − x (the fused relu(x² + b) compiled none of them).
+    expect(gpu.deviceMemory().kernels - k1).toBe(3);
+    for (const h of [sq2, total, z, x.handle, b.handle]) gpu.dispose(h);
+  });
+
   it('reads synchronously and asynchronously the same values', async () => {
     const x = gpu.write(Int32Array.from([-5, 0, 16777216]), [3], 'int32');
     const info = { handle: x, shape: [3], dtype: 'int32' as const };
