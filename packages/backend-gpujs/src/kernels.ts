@@ -79,6 +79,9 @@ export function unaryFn(op: UnaryOp): ElementwiseFn {
   return elementwiseFn(`u_${op}`, ['x0'], `if (${isNaNTest('x0')}) { return x0; }\n${unaryBody(op)}`);
 }
 
+/** The largest finite float32: only ±Infinity lies beyond it. */
+const FLOAT32_MAX = '3.4028234663852886e38';
+
 /** Statements computing `op(a0, b0)` for `dtype` operands and returning it. */
 function binaryBody(op: BinaryOp, dtype: DType): string {
   const int = dtype !== 'float32';
@@ -118,9 +121,15 @@ function binaryBody(op: BinaryOp, dtype: DType): string {
       return (
         'if (b0 == 0) { return 1; }\n' +
         `if (${isNaNTest('a0')} || ${isNaNTest('b0')}) { return a0 + b0; }\n` +
+        // (±1)^(±Inf) is NaN in JavaScript (GLSL's pow gives 1 or NaN, by device). The NaN comes
+        // from a runtime square root: a constant sqrt(-1) folds to 0 on Mesa and is a shader
+        // error in WGSL.
+        `if (Math.abs(a0) == 1 && Math.abs(b0) > ${FLOAT32_MAX}) { return Math.sqrt(-Math.abs(a0)); }\n` +
         'if (a0 < 0 && b0 == Math.floor(b0)) {\n' +
         'let p = Math.pow(-a0, b0);\nlet h = b0 * 0.5;\n' +
         'if (h == Math.floor(h)) { return p; }\nreturn -p;\n}\n' +
+        // (-Inf) to a fraction is Inf above 0 and 0 below, as Math.pow gives.
+        `if (a0 < -${FLOAT32_MAX}) {\nif (b0 > 0) { return -a0; }\nreturn 0;\n}\n` +
         // A negative base to a fraction is NaN (SwiftShader gives pow(|a|, b)); 0 to a positive
         // power is 0 (SwiftShader's exp2(b·log2(0)) is about 1e-19).
         'if (a0 < 0) { return Math.sqrt(a0); }\n' +
