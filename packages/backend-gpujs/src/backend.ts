@@ -145,6 +145,7 @@ export class GpujsBackend implements Backend {
       const n = g.N * g.O * g.OH * g.OW;
       if (n > 0 && g.Cg === 0) return this.#fill('conv2d', n, 0);
       if (n > 0 && this.#device.gl && g.G === 1 && n * g.Cg * g.kH * g.kW >= BLOCKED_MATMUL) return this.#blockedConv2d(x, weight, g);
+      if (n > 0 && this.#rowQuadConv(g, g.O, g.N * g.OH * g.OW * g.C * g.kH * g.kW, n * g.Cg * g.kH * g.kW)) return this.#rowQuadConv2d(x, weight, g);
       return this.#run('conv2d', n > 0 ? conv2dSource(g) : '', n, [x, weight]);
     },
     conv2dBackpropInput: (dy: TensorInfo, weight: TensorInfo, inputShape: readonly number[], params: Conv2dParams): DataHandle => {
@@ -152,6 +153,7 @@ export class GpujsBackend implements Backend {
       const n = sizeOf(inputShape);
       if (n > 0 && g.Og === 0) return this.#fill('conv2dBackpropInput', n, 0);
       if (n > 0 && this.#device.gl && g.G === 1 && n * g.O * g.kH * g.kW >= BLOCKED_MATMUL) return this.#blockedConv2dInput(dy, weight, g);
+      if (n > 0 && this.#rowQuadConv(g, g.C, g.N * g.H * g.W * g.O * g.kH * g.kW, n * g.O * g.kH * g.kW)) return this.#rowQuadConv2dInput(dy, weight, g);
       return this.#run('conv2dBackpropInput', n > 0 ? conv2dBackpropInputSource(g) : '', n, [dy, weight]);
     },
     conv2dBackpropFilter: (x: TensorInfo, dy: TensorInfo, weightShape: readonly number[], params: Conv2dParams): DataHandle => {
@@ -159,6 +161,7 @@ export class GpujsBackend implements Backend {
       const n = sizeOf(weightShape);
       if (n > 0 && g.N === 0) return this.#fill('conv2dBackpropFilter', n, 0);
       if (n > 0 && this.#device.gl && g.G === 1 && n * g.N * g.OH * g.OW >= BLOCKED_MATMUL) return this.#blockedConv2dFilter(x, dy, g);
+      if (n > 0 && this.#rowQuadConv(g, g.O, g.N * g.OH * g.OW * g.C * g.kH * g.kW, n * g.N * g.OH * g.OW)) return this.#rowQuadConv2dFilter(x, dy, g);
       return this.#run('conv2dBackpropFilter', n > 0 ? conv2dBackpropFilterSource(g) : '', n, [x, dy]);
     },
     maxPool2d: (x: TensorInfo, params: Pool2dParams): DataHandle => {
@@ -413,6 +416,76 @@ export class GpujsBackend implements Backend {
       convUnpackSource({ ...g, O: g.C, OH: g.H, OW: g.W }),
       g.N * g.C * g.H * g.W,
     ]);
+  }
+
+  /**
+   * Whether a one-group convolution on WebGPU takes the im2col path: `outputs` (the product's N)
+   * a multiple of 4 for the four-outputs-per-thread matmul, a column matrix of `cols` elements
+   * that fits, and at least 2^15 multiply-adds (`macs`).
+   */
+  #rowQuadConv(g: ConvGeometry, outputs: number, cols: number, macs: number): boolean {
+    return !this.#device.gl && g.G === 1 && outputs % 4 === 0 && cols <= this.#device.maxElements && macs >= BLOCKED_MATMUL;
+  }
+
+  /** `x` viewed as `shape` (same element count): a TensorInfo on the same storage. */
+  #view(x: DataHandle, shape: readonly number[]): TensorInfo {
+    return { handle: x, shape, dtype: 'float32' };
+  }
+
+  /**
+   * WebGPU's convolutions (one group): an im2col matrix written by one kernel (conv.ts, one value
+   * per element), the four-outputs-per-thread matmul, and a permute to the layout the caller
+   * needs, where the direct kernels fetch two scalars per multiply-add. `run` makes the product
+   * `[rows, cols]` from the im2col storage; the result is `[batch, rows / batch, cols]` permuted
+   * by `perm` to `outShape`'s order.
+   */
+  #im2colConv(op: string, colsSource: string, colsShape: readonly [number, number], input: TensorInfo, product: (cols: TensorInfo) => DataHandle, permuted: readonly [shape: readonly number[], perm: readonly number[]]): DataHandle {
+    const cols = this.#device.run(op, colsSource, colsShape[0] * colsShape[1], [storageOf(input.handle)]);
+    const y = product(this.#view(cols, [1, ...colsShape]));
+    this.#device.dispose(cols);
+    const out = this.permute(this.#view(y, permuted[0]), permuted[1]);
+    this.dispose(y);
+    return out;
+  }
+
+  /** Forward: `Y[(n, oh, ow), o] = cols[(n, oh, ow), k] · W[o, k]ᵀ`, then NCHW. */
+  #rowQuadConv2d(x: TensorInfo, w: TensorInfo, g: ConvGeometry): DataHandle {
+    const K = g.C * g.kH * g.kW;
+    const P = g.N * g.OH * g.OW;
+    return this.#im2colConv('gpujs conv2d', im2colPackSource(g, 1), [P, K], x, (cols) => this.matmul(cols, this.#view(w.handle, [1, g.O, K]), false, true), [
+      [g.N, g.OH * g.OW, g.O],
+      [0, 2, 1],
+    ]);
+  }
+
+  /** Input gradient: `dX[(n, h, w), c] = dcols[(n, h, w), (o, p, q)] · Wᵀ`, with W permuted to `[C, O·kH·kW]`, then NCHW. */
+  #rowQuadConv2dInput(dy: TensorInfo, w: TensorInfo, g: ConvGeometry): DataHandle {
+    const K = g.O * g.kH * g.kW;
+    const P = g.N * g.H * g.W;
+    const wT = this.permute(w, [1, 0, 2, 3]);
+    try {
+      return this.#im2colConv('gpujs conv2dBackpropInput', dyColsPackSource(g, 1), [P, K], dy, (cols) => this.matmul(cols, this.#view(wT, [1, g.C, K]), false, true), [
+        [g.N, g.H * g.W, g.C],
+        [0, 2, 1],
+      ]);
+    } finally {
+      this.dispose(wT);
+    }
+  }
+
+  /** Filter gradient: `dWᵀ[k, o] = colsᵀ · dy[(n, oh, ow), o]`, with dy permuted to NHWC, then OIHW. */
+  #rowQuadConv2dFilter(x: TensorInfo, dy: TensorInfo, g: ConvGeometry): DataHandle {
+    const K = g.C * g.kH * g.kW;
+    const P = g.N * g.OH * g.OW;
+    const dyP = this.permute(this.#view(dy.handle, [g.N, g.O, g.OH * g.OW]), [0, 2, 1]);
+    try {
+      return this.#im2colConv('gpujs conv2dBackpropFilter', im2colPackSource(g, 1), [P, K], x, (cols) => this.matmul(cols, this.#view(dyP, [1, P, g.O]), true, false), [
+        [1, K, g.O],
+        [0, 2, 1],
+      ]);
+    } finally {
+      this.dispose(dyP);
+    }
   }
 
   // ----- movement ---------------------------------------------------------------------------

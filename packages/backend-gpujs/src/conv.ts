@@ -12,7 +12,10 @@
  *
  * On the GL modes, one-group convolutions of at least 2^15 multiply-adds take blocked, packed
  * versions of all three instead (from {@link im2colPackSource} on): each is one of matmul.ts's
- * 2×2-blocked products over operands packed straight from NCHW / OIHW.
+ * 2×2-blocked products over operands packed straight from NCHW / OIHW. On WebGPU, where results
+ * cannot be four-channel texels, the same column sources write one value per element (`lanes =
+ * 1`) for the four-outputs-per-thread matmul, when the product's N is a multiple of 4 and the
+ * column matrix fits.
  *
  * @internal
  * @module
@@ -148,35 +151,40 @@ export function conv2dBackpropFilterSource(g: ConvGeometry): string {
  * The packed columns of the convolution: texel `(r, t)` of `[rows, ceil(K / 4)]` (rows = N·OH·OW
  * padded to even) holds `cols[4t .. 4t + 3, r]`: for output position `r = (n, oh, ow)` and tap
  * `k = (c, p, q)`, `x[n, c, oh·sH + p·dH − top, ow·sW + q·dW − left]`, 0 where that lies in the
- * padding, past K or past the last row.
+ * padding, past K or past the last row. With `lanes = 1` (WebGPU) it is the plain one-value
+ * `[N·OH·OW, K]` matrix instead.
  */
-export function im2colPackSource(g: ConvGeometry): string {
+export function im2colPackSource(g: ConvGeometry, lanes: 1 | 4 = 4): string {
   const { N, C, H, W, kH, kW, OH, OW, sH, sW, dH, dW, top, left } = g;
   const K = C * kH * kW;
   const P = N * OH * OW;
-  const rows = P + (P % 2);
-  const k4 = Math.ceil(K / 4);
+  const rows = lanes === 4 ? P + (P % 2) : P;
+  const k4 = Math.ceil(K / lanes);
   const { code, coords } = unravel([rows, k4], 'i', 'z');
   const [r, t] = coords as [string, string];
   const pos = unravel([N, OH, OW], r, 'r');
   const [n, oh, ow] = pos.coords as [string, string, string];
-  let body = code + 'let v0 = 0;\nlet v1 = 0;\nlet v2 = 0;\nlet v3 = 0;\n';
-  let lanes = pos.code;
-  lanes += `let xb = ${linear([n], [C * H * W])};\nlet h0 = ${times(oh, sH)} - ${top};\nlet w0 = ${times(ow, sW)} - ${left};\n`;
-  for (let l = 0; l < 4; l++) {
+  let body = code;
+  let perLane = pos.code;
+  perLane += `let xb = ${linear([n], [C * H * W])};\nlet h0 = ${times(oh, sH)} - ${top};\nlet w0 = ${times(ow, sW)} - ${left};\n`;
+  for (let l = 0; l < lanes; l++) {
     const kk = `k${l}`;
     const tap = unravel([C, kH, kW], kk, `t${l}`);
     const [c, p, q] = tap.coords as [string, string, string];
-    let lane = `let ${kk} = ${t} * 4${l ? ` + ${l}` : ''};\n${tap.code}`;
+    let lane = `let ${kk} = ${times(t, lanes)}${l ? ` + ${l}` : ''};\n${tap.code}`;
     lane += `let hh${l} = h0 + ${times(p, dH)};\nlet ww${l} = w0 + ${times(q, dW)};\n`;
     const at = linear([c], [H * W]);
     lane += `if (hh${l} >= 0 && hh${l} < ${H} && ww${l} >= 0 && ww${l} < ${W}) { v${l} = x[xb + ${at === '0' ? '' : `${at} + `}hh${l} * ${W} + ww${l}]; }\n`;
     // The last texel may run past K: its missing lanes stay 0 (lane 0 never does).
-    lanes += K % 4 === 0 || l === 0 ? lane : `if (${t} * 4 + ${l} < ${K}) {\n${lane}}\n`;
+    perLane += K % 4 === 0 || l === 0 ? lane : `if (${t} * 4 + ${l} < ${K}) {\n${lane}}\n`;
   }
-  body += rows === P ? lanes : `if (${r} < ${P}) {\n${lanes}}\n`;
-  body += 'return [v0, v1, v2, v3];\n';
-  return kernelSource(['x'], body);
+  return kernelSource(['x'], body + lanesBody(lanes, rows === P ? perLane : `if (${r} < ${P}) {\n${perLane}}\n`));
+}
+
+/** The zeroed lanes `v0 …`, `code` that sets them, and the return of one value or a texel. */
+function lanesBody(lanes: 1 | 4, code: string): string {
+  const zeros = lanes === 4 ? 'let v0 = 0;\nlet v1 = 0;\nlet v2 = 0;\nlet v3 = 0;\n' : 'let v0 = 0;\n';
+  return zeros + code + (lanes === 4 ? 'return [v0, v1, v2, v3];\n' : 'return v0;\n');
 }
 
 /** `y[n, o, oh, ow]` (NCHW, one value per element) from the 2×2 blocks of `Y[O, N·OH·OW]`. */
@@ -287,34 +295,31 @@ export function weightTPackSource(g: ConvGeometry): string {
  * ceil(K / 4)]` (rows = N·H·W padded to even) holds, for input position `r = (n, h, w)` and
  * `k = (o, p, q)`, `dy[n, o, oh, ow]` where `oh·sH + p·dH − top = h` and `ow·sW + q·dW − left = w`
  * (the output position whose tap (p, q) read x[n, ·, h, w]), 0 where there is none, past K or
- * past the last row.
+ * past the last row. With `lanes = 1` (WebGPU) it is the plain one-value `[N·H·W, K]` matrix.
  */
-export function dyColsPackSource(g: ConvGeometry): string {
+export function dyColsPackSource(g: ConvGeometry, lanes: 1 | 4 = 4): string {
   const { N, H, W, O, kH, kW, OH, OW, sH, sW, dH, dW, top, left } = g;
   const T = kH * kW;
   const K = O * T;
   const P = N * H * W;
-  const rows = P + (P % 2);
-  const k4 = Math.ceil(K / 4);
+  const rows = lanes === 4 ? P + (P % 2) : P;
+  const k4 = Math.ceil(K / lanes);
   const { code, coords } = unravel([rows, k4], 'i', 'z');
   const [r, t] = coords as [string, string];
   const pos = unravel([N, H, W], r, 'r');
   const [n, h, w] = pos.coords as [string, string, string];
-  let lanes = pos.code + `let yb = ${linear([n], [O * OH * OW])};\nlet h0 = ${h} + ${top};\nlet w0 = ${w} + ${left};\n`;
-  for (let l = 0; l < 4; l++) {
+  let perLane = pos.code + `let yb = ${linear([n], [O * OH * OW])};\nlet h0 = ${h} + ${top};\nlet w0 = ${w} + ${left};\n`;
+  for (let l = 0; l < lanes; l++) {
     const tap = unravel([O, kH, kW], `k${l}`, `t${l}`);
     const [o, p, q] = tap.coords as [string, string, string];
-    let lane = `let k${l} = ${t} * 4${l ? ` + ${l}` : ''};\n${tap.code}`;
+    let lane = `let k${l} = ${times(t, lanes)}${l ? ` + ${l}` : ''};\n${tap.code}`;
     lane += `let nh${l} = h0 - ${times(p, dH)};\nlet nw${l} = w0 - ${times(q, dW)};\n`;
     // oh = nh / sH when that is an integer in [0, OH) (nh < 0 gives oh < 0 or a remainder).
     lane += floorDiv(`oh${l}`, `nh${l}`, sH) + floorDiv(`ow${l}`, `nw${l}`, sW);
     lane +=
       `if (nh${l} >= 0 && nw${l} >= 0 && oh${l} < ${OH} && ow${l} < ${OW} && ${times(`oh${l}`, sH)} == nh${l} && ${times(`ow${l}`, sW)} == nw${l}) ` +
       `{ v${l} = dy[yb + ${linear([o], [OH * OW])} + oh${l} * ${OW} + ow${l}]; }\n`;
-    lanes += K % 4 === 0 || l === 0 ? lane : `if (${t} * 4 + ${l} < ${K}) {\n${lane}}\n`;
+    perLane += K % 4 === 0 || l === 0 ? lane : `if (${t} * 4 + ${l} < ${K}) {\n${lane}}\n`;
   }
-  let body = code + 'let v0 = 0;\nlet v1 = 0;\nlet v2 = 0;\nlet v3 = 0;\n';
-  body += rows === P ? lanes : `if (${r} < ${P}) {\n${lanes}}\n`;
-  body += 'return [v0, v1, v2, v3];\n';
-  return kernelSource(['dy'], body);
+  return kernelSource(['dy'], code + lanesBody(lanes, rows === P ? perLane : `if (${r} < ${P}) {\n${perLane}}\n`));
 }

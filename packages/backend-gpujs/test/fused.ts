@@ -48,6 +48,9 @@ const CONVS: { x: number[]; w: number[]; p: Conv2dParams }[] = [
   // Large enough (N·O·OH·OW·K = 36,750 multiply-adds) for the GL modes' blocked forward: odd O
   // (7) and N·OH·OW (175), K = 30 not a multiple of 4, stride, dilation and uneven padding.
   { x: [5, 5, 9, 8], w: [7, 5, 3, 2], p: { stride: [2, 1], padding: [1, 2, 0, 1], dilation: [1, 2], groups: 1 } },
+  // The same geometry with O = 8 and C = 4, multiples of 4: WebGPU's im2col path for all three
+  // (forward 33,600 multiply-adds, input gradient 69,120, filter gradient 33,600).
+  { x: [5, 4, 9, 8], w: [8, 4, 3, 2], p: { stride: [2, 1], padding: [1, 2, 0, 1], dilation: [1, 2], groups: 1 } },
 ];
 
 const POOLS: Pool2dParams[] = [
