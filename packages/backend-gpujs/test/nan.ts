@@ -183,25 +183,15 @@ function checks(): Check[] {
   });
   list.push({ name: 'avgPool2d with a NaN', inputs: [f(POOL_X, [1, 1, 4, 4])], out: { shape: [1, 1, 2, 2], dtype: 'float32' }, call: (be, [x]) => be.fused!.avgPool2d!(x!, POOL_2, true), expected: [N, 4, N, N] });
 
-  // Softmax: a row with a NaN is NaN throughout; other rows are untouched.
-  const rows = [
+  // Softmax: a row with a NaN is NaN throughout; other rows are untouched. Rows of 4 take the
+  // one-pass kernel; rows of 20 the two-pass one (row statistics, then elements), with a NaN
+  // early, late or alone, +Infinity (Inf − Inf is NaN), -Infinity (weight 0) and a plain row.
+  const shortRows = [
     [1, N, 2, 3],
     [1, 2, 3, 4],
     [N, N, N, N],
     [4, 3, 2, N],
   ];
-  for (const log of [false, true]) {
-    list.push({
-      name: log ? 'fused logSoftmax' : 'fused softmax',
-      inputs: [f(rows.flat(), [4, 4])],
-      out: { shape: [4, 4], dtype: 'float32' },
-      call: (be, [x]) => (log ? be.fused!.logSoftmax!(x!) : be.fused!.softmax!(x!)),
-      expected: rows.flatMap((r) => softmaxRow(r, log)),
-      rtol: 1e-5,
-    });
-  }
-  // Rows of 20 take the two-pass kernels (row statistics, then elements): a NaN early, late or
-  // alone, +Infinity (Inf − Inf is NaN), -Infinity (weight 0), and a plain row.
   const longRows = [
     Array.from({ length: 20 }, (_, j) => (j === 1 ? N : j / 7 - 1)),
     Array.from({ length: 20 }, (_, j) => (j === 19 ? N : Math.sin(j))),
@@ -209,15 +199,18 @@ function checks(): Check[] {
     Array.from({ length: 20 }, (_, j) => (j % 3 === 0 ? -Infinity : 2 - j / 5)),
     Array.from({ length: 20 }, (_, j) => Math.cos(j) * 4),
   ];
-  for (const log of [false, true]) {
-    list.push({
-      name: log ? 'fused logSoftmax, rows of 20' : 'fused softmax, rows of 20',
-      inputs: [f(longRows.flat(), [5, 20])],
-      out: { shape: [5, 20], dtype: 'float32' },
-      call: (be, [x]) => (log ? be.fused!.logSoftmax!(x!) : be.fused!.softmax!(x!)),
-      expected: longRows.flatMap((r) => softmaxRow(r, log)),
-      rtol: 1e-5,
-    });
+  for (const [rows, tag] of [[shortRows, ''], [longRows, ', rows of 20']] as const) {
+    const shape = [rows.length, rows[0]!.length];
+    for (const log of [false, true]) {
+      list.push({
+        name: `${log ? 'fused logSoftmax' : 'fused softmax'}${tag}`,
+        inputs: [f(rows.flat(), shape)],
+        out: { shape, dtype: 'float32' },
+        call: (be, [x]) => (log ? be.fused!.logSoftmax!(x!) : be.fused!.softmax!(x!)),
+        expected: rows.flatMap((r) => softmaxRow(r, log)),
+        rtol: 1e-5,
+      });
+    }
   }
   // matmul: NaN · 0 is NaN.
   list.push({ name: 'matmul with a NaN times 0', inputs: [f([N, 1, 1, 1], [1, 2, 2]), f([0, 1, 1, 1], [1, 2, 2])], out: { shape: [1, 2, 2], dtype: 'float32' }, call: (be, [x, y]) => be.matmul(x!, y!, false, false), expected: [N, N, 1, 2] });
