@@ -169,3 +169,4 @@ export function runCases<C>(title: string, cases: readonly BadInputCase<C>[], ex
     }
   });
 }
+export * from './backends.js';

@@ -6,29 +6,12 @@
  * unchanged. Errors from the functional op a layer hands its input to name that op (conv2d,
  * maxPool2d, batchNorm), as the errors of Transformer layers name the attention they use.
  */
-import { beforeAll } from 'vitest';
-import * as pf from '@profundo/core';
 import { BackendError, DTypeError, DisposedError, ShapeError, ValueError, nn, tensor, type Tensor } from '@profundo/core';
 import { createCpuBackend } from '@profundo/backend-cpu';
-import { createReferenceBackend } from '@profundo/core/testing';
 import { AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, Flatten, MaxPool2d } from '@profundo/layers-cnn';
-import { runCases, type BadInputCase } from './runner.js';
+import { runCases, useBackends, type BadInputCase } from './runner.js';
 
-beforeAll(async () => {
-  if (!pf.listBackends().includes('other')) pf.registerBackend('other', () => ({ ...createReferenceBackend(), name: 'other' }));
-  await pf.setBackend('other');
-  if (!pf.listBackends().includes('cpu')) pf.registerBackend('cpu', createCpuBackend);
-  await pf.setBackend('cpu');
-});
-
-async function onOther<T>(fn: () => T): Promise<T> {
-  await pf.setBackend('other');
-  try {
-    return fn();
-  } finally {
-    await pf.setBackend('cpu');
-  }
-}
+const onOther = useBackends('cpu', createCpuBackend);
 
 const f32 = (shape: number[]): Tensor => {
   const n = shape.reduce((a, b) => a * b, 1);

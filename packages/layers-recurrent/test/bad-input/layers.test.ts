@@ -5,29 +5,12 @@
  * that received the bad value and what it got; a failed call leaves the layer's parameters, its
  * inputs and `memory()` unchanged (the shared runner checks).
  */
-import { beforeAll } from 'vitest';
-import * as pf from '@profundo/core';
 import { BackendError, DTypeError, DisposedError, ShapeError, ValueError, tensor, type Tensor } from '@profundo/core';
 import { createCpuBackend } from '@profundo/backend-cpu';
-import { createReferenceBackend } from '@profundo/core/testing';
 import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell, padSequence } from '@profundo/layers-recurrent';
-import { runCases, type BadInputCase } from './runner.js';
+import { runCases, useBackends, type BadInputCase } from './runner.js';
 
-beforeAll(async () => {
-  if (!pf.listBackends().includes('other')) pf.registerBackend('other', () => ({ ...createReferenceBackend(), name: 'other' }));
-  await pf.setBackend('other');
-  if (!pf.listBackends().includes('cpu')) pf.registerBackend('cpu', createCpuBackend);
-  await pf.setBackend('cpu');
-});
-
-async function onOther<T>(fn: () => T): Promise<T> {
-  await pf.setBackend('other');
-  try {
-    return fn();
-  } finally {
-    await pf.setBackend('cpu');
-  }
-}
+const onOther = useBackends('cpu', createCpuBackend);
 
 const f32 = (shape: number[]): Tensor => {
   const n = shape.reduce((a, b) => a * b, 1);

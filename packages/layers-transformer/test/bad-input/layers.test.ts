@@ -6,11 +6,8 @@
  * error-paths.test.ts, an error names the layer or function that received the bad value (an
  * encoder layer's bad mask is reported by its MultiheadAttention).
  */
-import { beforeAll } from 'vitest';
-import * as pf from '@profundo/core';
 import { BackendError, DTypeError, DisposedError, ShapeError, ValueError, tensor, type Tensor } from '@profundo/core';
 import { createCpuBackend } from '@profundo/backend-cpu';
-import { createReferenceBackend } from '@profundo/core/testing';
 import {
   Embedding,
   LayerNorm,
@@ -27,23 +24,9 @@ import {
   scaledDotProductAttention,
   sinusoidalPositionalEncoding,
 } from '@profundo/layers-transformer';
-import { runCases, type BadInputCase } from './runner.js';
+import { runCases, useBackends, type BadInputCase } from './runner.js';
 
-beforeAll(async () => {
-  if (!pf.listBackends().includes('other')) pf.registerBackend('other', () => ({ ...createReferenceBackend(), name: 'other' }));
-  await pf.setBackend('other');
-  if (!pf.listBackends().includes('cpu')) pf.registerBackend('cpu', createCpuBackend);
-  await pf.setBackend('cpu');
-});
-
-async function onOther<T>(fn: () => T): Promise<T> {
-  await pf.setBackend('other');
-  try {
-    return fn();
-  } finally {
-    await pf.setBackend('cpu');
-  }
-}
+const onOther = useBackends('cpu', createCpuBackend);
 
 const f32 = (shape: number[]): Tensor => {
   const n = shape.reduce((a, b) => a * b, 1);

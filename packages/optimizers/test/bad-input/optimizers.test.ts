@@ -4,20 +4,15 @@
  * or disposed, and state dicts that do not fit. A failed call changes nothing: parameters,
  * gradients, optimizer state and options, `memory()`.
  */
-import { beforeAll } from 'vitest';
 import {
   BackendError,
   DTypeError,
   DisposedError,
   ShapeError,
   ValueError,
-  listBackends,
-  registerBackend,
-  setBackend,
   tensor,
   type Tensor,
 } from '@profundo/core';
-import { createReferenceBackend } from '@profundo/core/testing';
 import {
   Adadelta,
   Adagrad,
@@ -32,23 +27,10 @@ import {
   type BaseOptions,
   type Optimizer,
 } from '../../src/index.js';
-import { activate, CPU } from '../helpers.js';
-import { runCases, type BadInputCase } from './runner.js';
+import { CPU } from '../helpers.js';
+import { runCases, useBackends, type BadInputCase } from './runner.js';
 
-beforeAll(async () => {
-  if (!listBackends().includes('other')) registerBackend('other', () => ({ ...createReferenceBackend(), name: 'other' }));
-  await setBackend('other');
-  await activate(CPU);
-});
-
-async function onOther<T>(fn: () => T): Promise<T> {
-  await setBackend('other');
-  try {
-    return fn();
-  } finally {
-    await setBackend(CPU.name);
-  }
-}
+const onOther = useBackends(CPU.name, CPU.create);
 
 const f32 = (shape: number[], start = 1): Tensor => {
   const n = shape.reduce((a, b) => a * b, 1);
